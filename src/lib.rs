@@ -1,0 +1,26 @@
+//! Tangguh: libraries for running a district's social-resilience programmes.
+//!
+//! This facade re-exports the workspace's crates behind features (all on by
+//! default) and holds the wiring between domains that no domain crate may do
+//! itself, since domain crates depend only on [`core`].
+//!
+//! ```
+//! use tangguh::core::{Nik, RegionCode};
+//!
+//! let nik: Nik = "6271054508900001".parse()?;
+//! assert!(RegionCode::RAKUMPIT.contains(nik.district_code()));
+//! # Ok::<(), tangguh::core::ValidationError>(())
+//! ```
+//!
+//! # Crate features
+//!
+//! | Feature | Re-exports |
+//! |---|---|
+//! | (always) | [`core`]: `tangguh-core`, the shared vocabulary and machinery |
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub use tangguh_core as core;
+
+#[doc = include_str!("../ARCHITECTURE.md")]
+pub mod _architecture {}
