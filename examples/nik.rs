@@ -14,8 +14,26 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::process;
 
 use chrono::Datelike;
-use serde_json::json;
-use tangguh::core::{Clock, Nik, Sex, SystemClock};
+use serde::Serialize;
+use tangguh::core::{Clock, Nik, SystemClock};
+
+/// One answer line; fields in the documented order.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Answer {
+    Valid {
+        valid: bool,
+        province: String,
+        regency: String,
+        district: String,
+        birth_date: String,
+        sex: &'static str,
+    },
+    Invalid {
+        valid: bool,
+        error: String,
+    },
+}
 
 fn main() {
     if let Err(err) = try_main() {
@@ -32,15 +50,15 @@ fn try_main() -> Result<(), Box<dyn std::error::Error>> {
         let line = line?;
         let input = line.trim_end_matches('\r');
         let answer = match Nik::parse(input) {
-            Ok(nik) => json!({
-                "valid": true,
-                "province": nik.province(),
-                "regency": nik.regency(),
-                "district": nik.district(),
-                "birth_date": nik.encoded_birth_date(reference_year).format("%Y-%m-%d").to_string(),
-                "sex": match nik.sex() { Sex::Male => "M", Sex::Female => "F" },
-            }),
-            Err(err) => json!({ "valid": false, "error": err.to_string() }),
+            Ok(nik) => Answer::Valid {
+                valid: true,
+                province: nik.province().to_owned(),
+                regency: nik.regency().to_owned(),
+                district: nik.district().to_owned(),
+                birth_date: nik.encoded_birth_date(reference_year).format("%Y-%m-%d").to_string(),
+                sex: nik.sex().code(),
+            },
+            Err(err) => Answer::Invalid { valid: false, error: err.to_string() },
         };
         serde_json::to_writer(&mut out, &answer)?;
         out.write_all(b"\n")?;
