@@ -17,10 +17,25 @@
 //! | Feature | Re-exports |
 //! |---|---|
 //! | (always) | [`core`]: `tangguh-core`, the shared vocabulary and machinery |
+//! | `registry` | `registry`: `tangguh-registry`, households and members |
+//! | `roster` | `roster`: `tangguh-roster`, volunteers, incidents and shifts |
+//! | `curriculum` | `curriculum`: `tangguh-curriculum`, courses and certificates |
+//! | `ledger` | `ledger`: `tangguh-ledger`, books, loans, savings, groups |
+//! | `store` | `store`: `tangguh-store`, durable journals on SQLite |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub use tangguh_core as core;
+#[cfg(feature = "curriculum")]
+pub use tangguh_curriculum as curriculum;
+#[cfg(feature = "ledger")]
+pub use tangguh_ledger as ledger;
+#[cfg(feature = "registry")]
+pub use tangguh_registry as registry;
+#[cfg(feature = "roster")]
+pub use tangguh_roster as roster;
+#[cfg(feature = "store")]
+pub use tangguh_store as store;
 
 #[doc = include_str!("../ARCHITECTURE.md")]
 pub mod _architecture {}

@@ -1,0 +1,5 @@
+//! tangguh-store benches.
+
+use criterion::Criterion;
+
+pub(crate) fn define(_c: &mut Criterion) {}

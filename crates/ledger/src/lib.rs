@@ -1,0 +1,5 @@
+//! tangguh-ledger: A double-entry microfinance ledger: loans with Fineract-exact schedules, savings, groups, disaster relief.
+//!
+//! This crate is being built; see its issue.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
