@@ -1,0 +1,2 @@
+//! Loan schedules reproducing Apache Fineract's cumulative and progressive
+//! generators. Being built.
