@@ -1,2 +1,332 @@
-//! Loan schedules reproducing Apache Fineract's cumulative and progressive
-//! generators. Being built.
+//! Loan repayment schedules reproducing Apache Fineract's `CUMULATIVE` and
+//! `PROGRESSIVE` generators to the cent.
+//!
+//! Being built: this first version fixes the public API (names and JSON
+//! contract); the arithmetic is refined in later commits.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// How interest is charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(clippy::exhaustive_enums)] // closed set: Fineract's InterestMethod
+pub enum InterestMethod {
+    /// Interest on the original principal for the whole term, spread evenly.
+    Flat,
+    /// Interest on the outstanding balance of each period.
+    DecliningBalance,
+}
+
+/// How principal is repaid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(clippy::exhaustive_enums)] // closed set: Fineract's AmortizationMethod
+pub enum Amortization {
+    /// Equal total installments (EMI / annuity).
+    EqualInstallments,
+    /// Equal principal parts, interest on top.
+    EqualPrincipal,
+}
+
+/// Which Fineract schedule generator to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(clippy::exhaustive_enums)] // closed set: Fineract's LoanScheduleType
+pub enum ScheduleType {
+    /// The classic generator (`AbstractCumulativeLoanScheduleGenerator`).
+    #[default]
+    Cumulative,
+    /// The progressive generator (`ProgressiveEMICalculator`).
+    Progressive,
+}
+
+/// Unit of the repayment frequency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(clippy::exhaustive_enums)] // closed set supported by this engine
+pub enum RepaymentUnit {
+    /// Every n days.
+    Days,
+    /// Every n weeks.
+    Weeks,
+    /// Every n months.
+    Months,
+}
+
+/// Days in a year for interest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[allow(clippy::exhaustive_enums)] // closed set: Fineract's DaysInYearType
+pub enum DaysInYear {
+    /// Actual (Fineract's cumulative generator uses 365 even in leap years).
+    #[default]
+    #[serde(rename = "actual")]
+    Actual,
+    /// 360 days.
+    #[serde(rename = "360")]
+    Days360,
+    /// 364 days.
+    #[serde(rename = "364")]
+    Days364,
+    /// 365 days.
+    #[serde(rename = "365")]
+    Days365,
+}
+
+/// Days in a month for interest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[allow(clippy::exhaustive_enums)] // closed set: Fineract's DaysInMonthType
+pub enum DaysInMonth {
+    /// Actual calendar days.
+    #[default]
+    #[serde(rename = "actual")]
+    Actual,
+    /// Every month counts 30 days.
+    #[serde(rename = "30")]
+    Days30,
+}
+
+/// Period over which interest is calculated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(clippy::exhaustive_enums)] // closed set: Fineract's InterestCalculationPeriodMethod
+pub enum InterestCalculationPeriod {
+    /// Interest per actual day.
+    Daily,
+    /// One nominal period rate per repayment period.
+    #[default]
+    SameAsRepayment,
+}
+
+/// Loan terms (the product settings that shape a schedule), with the JSON
+/// contract of issue 6. Unknown fields are refused.
+///
+/// Defaults for absent fields: `interest_method` declining_balance,
+/// `amortization` equal_installments, `schedule_type` cumulative,
+/// `first_repayment_date` none (disbursement + one period), `days_in_year`
+/// actual, `days_in_month` actual, `interest_calculation_period`
+/// same_as_repayment, the three grace counts 0, `digits_after_decimal` 2,
+/// `in_multiples_of` "0" (none), `installment_in_multiples_of` none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct LoanTerms {
+    /// Amount disbursed (decimal string).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal: Decimal,
+    /// Nominal annual interest rate in percent (decimal string).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub annual_interest_rate_percent: Decimal,
+    /// Flat or declining balance.
+    #[serde(default = "default_interest_method")]
+    pub interest_method: InterestMethod,
+    /// Equal installments or equal principal.
+    #[serde(default = "default_amortization")]
+    pub amortization: Amortization,
+    /// Cumulative (default) or progressive.
+    #[serde(default)]
+    pub schedule_type: ScheduleType,
+    /// Repayment every n units.
+    pub repayment_every: u32,
+    /// Unit of `repayment_every`.
+    pub repayment_unit: RepaymentUnit,
+    /// Number of repayments (installments).
+    pub number_of_repayments: u32,
+    /// Disbursement date.
+    pub disbursement_date: NaiveDate,
+    /// First repayment date; absent: disbursement + one period.
+    #[serde(default)]
+    pub first_repayment_date: Option<NaiveDate>,
+    /// Days in a year.
+    #[serde(default)]
+    pub days_in_year: DaysInYear,
+    /// Days in a month.
+    #[serde(default)]
+    pub days_in_month: DaysInMonth,
+    /// Interest calculation period.
+    #[serde(default)]
+    pub interest_calculation_period: InterestCalculationPeriod,
+    /// Periods without principal at the start.
+    #[serde(default)]
+    pub grace_on_principal_periods: u32,
+    /// Periods whose interest is deferred to the first period after them.
+    #[serde(default)]
+    pub grace_on_interest_periods: u32,
+    /// Periods whose interest is waived (Fineract's `graceOnInterestCharged`).
+    #[serde(default)]
+    pub interest_free_periods: u32,
+    /// Currency digits after the decimal point.
+    #[serde(default = "default_digits")]
+    pub digits_after_decimal: u32,
+    /// Currency multiple (only when `digits_after_decimal` is 0); "0" = none.
+    #[serde(default, with = "rust_decimal::serde::str")]
+    pub in_multiples_of: Decimal,
+    /// Installment amounts rounded to this multiple; absent = none.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub installment_in_multiples_of: Option<Decimal>,
+}
+
+fn default_interest_method() -> InterestMethod {
+    InterestMethod::DecliningBalance
+}
+fn default_amortization() -> Amortization {
+    Amortization::EqualInstallments
+}
+fn default_digits() -> u32 {
+    2
+}
+
+impl LoanTerms {
+    /// Monthly declining-balance equal-installment terms with every other
+    /// field at its default; adjust the public fields afterwards.
+    #[must_use]
+    pub fn new(
+        principal: Decimal,
+        annual_interest_rate_percent: Decimal,
+        number_of_repayments: u32,
+        disbursement_date: NaiveDate,
+    ) -> Self {
+        Self {
+            principal,
+            annual_interest_rate_percent,
+            interest_method: InterestMethod::DecliningBalance,
+            amortization: Amortization::EqualInstallments,
+            schedule_type: ScheduleType::Cumulative,
+            repayment_every: 1,
+            repayment_unit: RepaymentUnit::Months,
+            number_of_repayments,
+            disbursement_date,
+            first_repayment_date: None,
+            days_in_year: DaysInYear::Actual,
+            days_in_month: DaysInMonth::Actual,
+            interest_calculation_period: InterestCalculationPeriod::SameAsRepayment,
+            grace_on_principal_periods: 0,
+            grace_on_interest_periods: 0,
+            interest_free_periods: 0,
+            digits_after_decimal: 2,
+            in_multiples_of: Decimal::ZERO,
+            installment_in_multiples_of: None,
+        }
+    }
+
+    /// Parses terms from JSON (the issue's contract).
+    ///
+    /// # Errors
+    /// [`ScheduleError::Json`] when the text is not a valid terms object.
+    pub fn from_json(text: &str) -> Result<Self, ScheduleError> {
+        serde_json::from_str(text).map_err(|e| ScheduleError::Json { message: e.to_string() })
+    }
+
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// [`ScheduleError::InvalidField`] naming the first bad field and value.
+    pub fn validate(&self) -> Result<(), ScheduleError> {
+        fn bad(field: &'static str, value: impl ToString, reason: &'static str) -> ScheduleError {
+            ScheduleError::InvalidField { field, value: value.to_string(), reason }
+        }
+        if self.principal <= Decimal::ZERO {
+            return Err(bad("principal", self.principal, "must be positive"));
+        }
+        if self.annual_interest_rate_percent < Decimal::ZERO {
+            return Err(bad(
+                "annual_interest_rate_percent",
+                self.annual_interest_rate_percent,
+                "must not be negative",
+            ));
+        }
+        if self.repayment_every == 0 {
+            return Err(bad("repayment_every", self.repayment_every, "must be at least 1"));
+        }
+        if self.number_of_repayments == 0 {
+            return Err(bad(
+                "number_of_repayments",
+                self.number_of_repayments,
+                "must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One installment of a schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Installment {
+    /// 1-based installment number.
+    pub n: u32,
+    /// Start of the period (previous due date, or disbursement).
+    pub from_date: NaiveDate,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Days in the period.
+    pub days: u32,
+    /// Principal due.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal: Decimal,
+    /// Interest due.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub interest: Decimal,
+    /// Principal + interest.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    /// Principal outstanding after this installment is paid.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub outstanding_after: Decimal,
+}
+
+/// A generated schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Schedule {
+    /// Installments in order.
+    pub installments: Vec<Installment>,
+    /// Sum of principal parts (equals the loan's principal).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_principal: Decimal,
+    /// Sum of interest parts.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_interest: Decimal,
+    /// Sum of installment totals.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_repayment: Decimal,
+}
+
+/// Why terms could not produce a schedule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScheduleError {
+    /// A field has a value the engine refuses.
+    #[error("invalid {field} {value}: {reason}")]
+    InvalidField {
+        /// JSON field name.
+        field: &'static str,
+        /// The offending value.
+        value: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// Arithmetic or a date left its range.
+    #[error("arithmetic overflow computing {what}")]
+    Overflow {
+        /// What was being computed.
+        what: &'static str,
+    },
+    /// The terms text is not valid JSON for [`LoanTerms`].
+    #[error("invalid terms json: {message}")]
+    Json {
+        /// The parser's message.
+        message: String,
+    },
+}
+
+/// Generates the repayment schedule for `terms`.
+///
+/// # Errors
+/// [`ScheduleError::InvalidField`] for bad terms, [`ScheduleError::Overflow`]
+/// when amounts or dates leave their range.
+pub fn generate_schedule(terms: &LoanTerms) -> Result<Schedule, ScheduleError> {
+    terms.validate()?;
+    Err(ScheduleError::Overflow { what: "schedule (engine not built yet)" })
+}
