@@ -4,6 +4,10 @@
 //! Being built: this first version fixes the public API (names and JSON
 //! contract); the arithmetic is refined in later commits.
 
+mod arith;
+mod cumulative;
+mod dates;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -313,6 +317,17 @@ pub enum ScheduleError {
         /// What was being computed.
         what: &'static str,
     },
+    /// The EMI is below a period's interest (Fineract refuses such a loan:
+    /// `MultiDisbursementEmiAmountException`, "EMI amount must be greater than").
+    #[error("emi {emi} is below the interest {interest} of installment {installment}")]
+    EmiBelowInterest {
+        /// 1-based installment number.
+        installment: u32,
+        /// The fixed EMI.
+        emi: Decimal,
+        /// That installment's interest.
+        interest: Decimal,
+    },
     /// The terms text is not valid JSON for [`LoanTerms`].
     #[error("invalid terms json: {message}")]
     Json {
@@ -321,12 +336,70 @@ pub enum ScheduleError {
     },
 }
 
+/// One generated row before presentation.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    from: NaiveDate,
+    due: NaiveDate,
+    principal: Decimal,
+    interest: Decimal,
+    outstanding_after: Decimal,
+}
+
 /// Generates the repayment schedule for `terms`.
 ///
+/// Pure and total: bad terms give [`ScheduleError::InvalidField`], amounts or
+/// dates out of range [`ScheduleError::Overflow`]; it never panics.
+///
 /// # Errors
-/// [`ScheduleError::InvalidField`] for bad terms, [`ScheduleError::Overflow`]
-/// when amounts or dates leave their range.
+/// [`ScheduleError::InvalidField`] for bad terms, [`ScheduleError::EmiBelowInterest`]
+/// when Fineract would refuse the EMI, [`ScheduleError::Overflow`] when
+/// amounts or dates leave their range.
 pub fn generate_schedule(terms: &LoanTerms) -> Result<Schedule, ScheduleError> {
     terms.validate()?;
-    Err(ScheduleError::Overflow { what: "schedule (engine not built yet)" })
+    let cur = arith::Currency {
+        digits: terms.digits_after_decimal,
+        multiple: terms.in_multiples_of,
+        installment_multiple: terms.installment_in_multiples_of,
+    };
+    let rows = match terms.schedule_type {
+        ScheduleType::Cumulative => cumulative::generate(terms, &cur)?,
+        ScheduleType::Progressive => {
+            return Err(ScheduleError::InvalidField {
+                field: "schedule_type",
+                value: "progressive".to_owned(),
+                reason: "not built yet",
+            });
+        }
+    };
+    assemble(&rows, &cur)
+}
+
+fn assemble(rows: &[Row], cur: &arith::Currency) -> Result<Schedule, ScheduleError> {
+    let mut installments = Vec::with_capacity(rows.len());
+    let mut total_principal = Decimal::ZERO;
+    let mut total_interest = Decimal::ZERO;
+    let mut total_repayment = Decimal::ZERO;
+    for (i, r) in rows.iter().enumerate() {
+        let total = arith::add(r.principal, r.interest, "installment total")?;
+        total_principal = arith::add(total_principal, r.principal, "total principal")?;
+        total_interest = arith::add(total_interest, r.interest, "total interest")?;
+        total_repayment = arith::add(total_repayment, total, "total repayment")?;
+        installments.push(Installment {
+            n: u32::try_from(i).map_or(u32::MAX, |x| x.saturating_add(1)),
+            from_date: r.from,
+            due_date: r.due,
+            days: u32::try_from(dates::days_between(r.from, r.due)).unwrap_or(0),
+            principal: cur.present(r.principal),
+            interest: cur.present(r.interest),
+            total: cur.present(total),
+            outstanding_after: cur.present(r.outstanding_after),
+        });
+    }
+    Ok(Schedule {
+        installments,
+        total_principal: cur.present(total_principal),
+        total_interest: cur.present(total_interest),
+        total_repayment: cur.present(total_repayment),
+    })
 }
