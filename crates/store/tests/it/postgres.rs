@@ -1,0 +1,1 @@
+//! The PostgreSQL journal against a real server.
