@@ -1,4 +1,4 @@
-//! tangguh-registry benches.
+//! tangguh-registry benches (being built).
 
 use criterion::Criterion;
 

@@ -1,5 +1,89 @@
-//! tangguh-registry: Households on the Kartu Keluarga, their members and every change to them, vulnerability, targeting and assistance.
+//! tangguh-registry: households on the Kartu Keluarga, their members and
+//! every change to them; vulnerability, targeting and assistance.
 //!
-//! This crate is being built; see its issue.
+//! A [`Registry`] is the state a kelurahan office, the Dinas Sosial or a relief
+//! coordinator keeps about who lives where, who is vulnerable and who received
+//! what. It follows Tangguh's decide/record/apply shape: a
+//! [`RegistryCommand`] is decided against the rules into [`RegistryEvent`]s
+//! (or refused with a [`RegistryError`] that names the rule, changing
+//! nothing); applying the events is the only way the state changes, so a
+//! journal replays to the same registry.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use chrono::NaiveDate;
+//! use tangguh_core::{Actor, BirthDate, Book, FixedClock, IdGenerator, MemoryJournal, Name, Sex, Submission};
+//! use tangguh_registry::{
+//!     Address, Neighbourhood, NewPerson, RegisterHousehold, Registry, RegistryCommand,
+//!     VulnerabilityThresholds,
+//! };
+//!
+//! let clock = Arc::new(FixedClock::wib(2026, 11, 28, 9, 0));
+//! let ids = IdGenerator::deterministic(1);
+//! let mut book: Book<Registry, _> = Book::open(MemoryJournal::new(), clock.clone())?;
+//!
+//! let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! let head = NewPerson::new(ids.next_id(), Name::try_new("Siti Rahayu")?,
+//!     BirthDate::exact(date(1990, 8, 5)), Sex::Female)
+//!     .with_nik("6271054508900001".parse()?);
+//! let household = ids.next_id();
+//! let register = RegisterHousehold::new(
+//!     household,
+//!     "62.71.05.1004".parse()?, // Mungku Baru, Rakumpit
+//!     Neighbourhood::new(2)?,
+//!     Neighbourhood::new(1)?,
+//!     Address::try_new("Jl. Tjilik Riwut km 42")?,
+//!     head,
+//!     date(2026, 11, 1),
+//! );
+//! let actor = Actor::try_new("operator:mungku-baru")?;
+//! book.execute(Submission::new(actor, RegistryCommand::RegisterHousehold(register)))?;
+//!
+//! let registry = book.state();
+//! let siti = registry.person_by_nik(&"6271054508900001".parse()?).unwrap();
+//! assert_eq!(registry.household_of(siti.person.id).unwrap().id, household);
+//! assert!(registry.vulnerable_members(household, date(2026, 11, 28), &VulnerabilityThresholds::default()).is_empty());
+//!
+//! // Replaying the journal gives the same registry.
+//! let replayed: Book<Registry, _> = Book::open(book.journal().clone(), clock)?;
+//! assert_eq!(replayed.state(), book.state());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
+//! | Area | Items |
+//! |---|---|
+//! | state | [`Registry`], [`Household`], [`PersonRecord`], [`Membership`], [`DwellingRecord`] |
+//! | commands / events | [`RegistryCommand`], [`RegistryEvent`] (JSON tagged by `type`, snake_case, schema version 1) |
+//! | rules | [`RegistryError`]: one active membership per person, one person per NIK, one active household per KK number, exactly one head (or the visible [`Household::needs_head`] state), no future dates, none before birth, one distribution per round unless a top-up with a reason |
+//! | code lists | [`Relationship`] (SHDK), [`Education`], [`DisabilityKind`], [`ChronicIllness`], Regsosek dwelling categories |
+//! | queries | by id / NIK / number, per region and RT, [`Registry::vulnerable_members`] with [`VulnerabilityThresholds`] |
+//! | targeting | [`Criteria`] (JSON) → [`Eligible`] households with [`Reason`]s |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod command;
+mod error;
+mod model;
+mod query;
+mod registry;
+mod targeting;
+
+pub use command::{
+    AddMember, ChangeHead, DismissDuplicate, EndMembership, ImportRow, Joining, MergeHouseholds,
+    MergePersons, MovingMember, NewMember, RecordDistribution, RecordIncidentImpact,
+    RegisterHousehold, RegistryCommand, RegistryEvent, SplitHousehold, TransferMember,
+    UpdateContact, UpdateDwelling, UpdateMemberFacts, UpdateWelfare,
+};
+pub use error::{RegistryError, RowError};
+pub use model::{
+    Address, ChronicIllness, Consent, DamageLevel, Desil, Disability, DisabilityKind, Distribution,
+    Dwelling, DwellingId, Education, EndReason, FloorMaterial, GeoPoint, IncidentImpact, Item,
+    ItemName, JoinReason, Lighting, Maternal, MaternalStatus, MemberFacts, Need, Neighbourhood,
+    NewPerson, Note, Occupation, Phone, Programme, Relationship, RoofMaterial, Round, Sanitation,
+    Severity, Source, Unit, WallMaterial, WaterSource, Welfare, normalise_label,
+};
+pub use query::{Vulnerability, VulnerabilityThresholds, VulnerableMember};
+pub use registry::{DwellingRecord, Household, Membership, PersonRecord, Registry};
+pub use targeting::{Criteria, DwellingFlag, Eligible, Reason};

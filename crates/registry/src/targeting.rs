@@ -1,0 +1,346 @@
+//! Targeting: a criteria expression (serde JSON) evaluated to the eligible
+//! households, each with the reasons it matched.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use tangguh_core::{HouseholdId, IncidentId, PersonId, RegionCode, age_on};
+
+use crate::model::{DamageLevel, Round};
+use crate::query::{Vulnerability, VulnerabilityThresholds, vulnerability_bits};
+use crate::registry::{Household, Registry};
+
+/// A dwelling flag to target on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DwellingFlag {
+    /// Rumah panggung.
+    StiltHouse,
+    /// Not a rumah panggung.
+    NotStiltHouse,
+    /// Reachable only by river.
+    RiverOnlyAccess,
+    /// Floor lower than `cm` above ground.
+    FloorBelowCm(u16),
+    /// Within `m` metres of the river.
+    WithinOfRiverM(u32),
+}
+
+/// A targeting criteria expression. Serialises to JSON, e.g.
+///
+/// ```json
+/// {"all": [
+///   {"region": "62.71.05"},
+///   {"desil_at_most": {"desil": 4, "max_age_days": 365}},
+///   {"any": [{"member": {"vulnerability": "balita"}}, {"member": {"min_age": 60}}]},
+///   {"not_received": {"programme": "banjir Des 2026 sembako", "round": 2}}
+/// ]}
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Criteria {
+    /// Every sub-criterion holds (true when empty).
+    All(Vec<Criteria>),
+    /// At least one holds (false when empty).
+    Any(Vec<Criteria>),
+    /// The sub-criterion does not hold.
+    Not(Box<Criteria>),
+    /// The household's kelurahan is in this region (a prefix: province,
+    /// regency, district or the kelurahan itself).
+    Region(RegionCode),
+    /// Desil at most `desil`, recorded at most `max_age_days` before the date
+    /// asked (any age if absent).
+    DesilAtMost {
+        /// Highest decile.
+        desil: u8,
+        /// Largest data age in days.
+        max_age_days: Option<u32>,
+    },
+    /// Some active member matches the age range and, if given, the
+    /// vulnerability.
+    Member {
+        /// Lowest age (inclusive).
+        min_age: Option<u32>,
+        /// Highest age (inclusive).
+        max_age: Option<u32>,
+        /// A vulnerability the member must have.
+        vulnerability: Option<Vulnerability>,
+    },
+    /// Some active member is vulnerable in any way.
+    AnyVulnerable,
+    /// Affected by the incident (optionally at least this deep or damaged).
+    AffectedBy {
+        /// The incident.
+        incident: IncidentId,
+        /// Least water depth, in cm.
+        min_depth_cm: Option<u16>,
+        /// Least damage.
+        min_damage: Option<DamageLevel>,
+        /// Only displaced households.
+        displaced: Option<bool>,
+    },
+    /// A dwelling flag.
+    Dwelling(DwellingFlag),
+    /// Received this round.
+    Received(Round),
+    /// Did not receive this round.
+    NotReceived(Round),
+}
+
+/// Why a household matched a predicate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// In the region.
+    Region {
+        /// Its kelurahan.
+        kelurahan: RegionCode,
+    },
+    /// Its desil.
+    Desil {
+        /// The decile.
+        desil: u8,
+        /// As of.
+        as_of: NaiveDate,
+    },
+    /// A member matched.
+    Member {
+        /// The member.
+        person: PersonId,
+        /// Their age.
+        age: u32,
+        /// Their vulnerabilities.
+        vulnerabilities: Vec<Vulnerability>,
+    },
+    /// Affected by an incident.
+    Affected {
+        /// The incident.
+        incident: IncidentId,
+        /// Water depth in cm.
+        water_depth_cm: u16,
+        /// Damage.
+        damage: DamageLevel,
+        /// Displaced.
+        displaced: bool,
+    },
+    /// A dwelling flag held.
+    Dwelling(DwellingFlag),
+    /// Received the round.
+    Received(Round),
+    /// Did not receive the round.
+    NotReceived(Round),
+}
+
+/// An eligible household and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Eligible {
+    /// The household.
+    pub household: HouseholdId,
+    /// The reasons it matched (reasons under a `not` are not listed).
+    pub reasons: Vec<Reason>,
+}
+
+struct Eval<'a> {
+    registry: &'a Registry,
+    on: NaiveDate,
+    thresholds: &'a VulnerabilityThresholds,
+}
+
+impl Eval<'_> {
+    fn eval(&self, c: &Criteria, h: &Household, out: &mut Vec<Reason>) -> bool {
+        match c {
+            Criteria::All(cs) => {
+                let mark = out.len();
+                for c in cs {
+                    if !self.eval(c, h, out) {
+                        out.truncate(mark);
+                        return false;
+                    }
+                }
+                true
+            }
+            Criteria::Any(cs) => {
+                let mut any = false;
+                for c in cs {
+                    any |= self.eval(c, h, out);
+                }
+                any
+            }
+            Criteria::Not(c) => {
+                let mut scratch = Vec::new();
+                !self.eval(c, h, &mut scratch)
+            }
+            Criteria::Region(r) => {
+                let ok = r.contains(h.kelurahan);
+                if ok {
+                    out.push(Reason::Region { kelurahan: h.kelurahan });
+                }
+                ok
+            }
+            Criteria::DesilAtMost { desil, max_age_days } => match &h.welfare {
+                Some(w)
+                    if w.desil.get() <= *desil
+                        && max_age_days.is_none_or(|d| {
+                            w.as_of
+                                .checked_add_days(Days::new(u64::from(d)))
+                                .is_some_and(|limit| self.on <= limit)
+                        }) =>
+                {
+                    out.push(Reason::Desil { desil: w.desil.get(), as_of: w.as_of });
+                    true
+                }
+                _ => false,
+            },
+            Criteria::Member { min_age, max_age, vulnerability } => {
+                let mut any = false;
+                for &m in &h.active {
+                    let Some(ms) = self.registry.membership_at(m) else { continue };
+                    let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
+                    let age = age_on(hot.birth, self.on);
+                    if min_age.is_some_and(|a| age < a) || max_age.is_some_and(|a| age > a) {
+                        continue;
+                    }
+                    let bits = vulnerability_bits(hot, self.on, self.thresholds);
+                    if vulnerability.is_some_and(|v| bits & v.bit() == 0) {
+                        continue;
+                    }
+                    any = true;
+                    out.push(Reason::Member {
+                        person: ms.person,
+                        age,
+                        vulnerabilities: Vulnerability::from_bits(bits),
+                    });
+                }
+                any
+            }
+            Criteria::AnyVulnerable => {
+                let mut any = false;
+                for &m in &h.active {
+                    let Some(ms) = self.registry.membership_at(m) else { continue };
+                    let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
+                    let bits = vulnerability_bits(hot, self.on, self.thresholds);
+                    if bits != 0 {
+                        any = true;
+                        out.push(Reason::Member {
+                            person: ms.person,
+                            age: age_on(hot.birth, self.on),
+                            vulnerabilities: Vulnerability::from_bits(bits),
+                        });
+                    }
+                }
+                any
+            }
+            Criteria::AffectedBy { incident, min_depth_cm, min_damage, displaced } => {
+                let hit = h.incidents.iter().find(|i| {
+                    i.incident == *incident
+                        && min_depth_cm.is_none_or(|d| i.water_depth_cm >= d)
+                        && min_damage.is_none_or(|d| i.damage >= d)
+                        && displaced.is_none_or(|d| i.displaced == d)
+                });
+                if let Some(i) = hit {
+                    out.push(Reason::Affected {
+                        incident: i.incident,
+                        water_depth_cm: i.water_depth_cm,
+                        damage: i.damage,
+                        displaced: i.displaced,
+                    });
+                }
+                hit.is_some()
+            }
+            Criteria::Dwelling(flag) => {
+                let Some(d) = h.dwelling_ix.and_then(|d| self.registry.dwellings.get(d as usize))
+                else {
+                    return false;
+                };
+                let d = &d.details;
+                let ok = match flag {
+                    DwellingFlag::StiltHouse => d.stilt_house,
+                    DwellingFlag::NotStiltHouse => !d.stilt_house,
+                    DwellingFlag::RiverOnlyAccess => d.river_only_access,
+                    DwellingFlag::FloorBelowCm(cm) => d.floor_height_cm.is_some_and(|h| h < *cm),
+                    DwellingFlag::WithinOfRiverM(m) => {
+                        d.distance_to_river_m.is_some_and(|x| x <= *m)
+                    }
+                };
+                if ok {
+                    out.push(Reason::Dwelling(*flag));
+                }
+                ok
+            }
+            Criteria::Received(round) => {
+                let ok = h.distributions.iter().any(|d| d.round == *round);
+                if ok {
+                    out.push(Reason::Received(round.clone()));
+                }
+                ok
+            }
+            Criteria::NotReceived(round) => {
+                let ok = !h.distributions.iter().any(|d| d.round == *round);
+                if ok {
+                    out.push(Reason::NotReceived(round.clone()));
+                }
+                ok
+            }
+        }
+    }
+}
+
+impl Registry {
+    /// The active households matching `criteria` on `on`, in registration
+    /// order, each with the reasons it matched.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tangguh_registry::{Criteria, Registry, VulnerabilityThresholds};
+    ///
+    /// let criteria: Criteria = serde_json::from_str(
+    ///     r#"{"all": [{"region": "62.71.05"}, {"desil_at_most": {"desil": 4, "max_age_days": null}}]}"#,
+    /// )?;
+    /// let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    /// assert!(Registry::new().target(&criteria, on, &VulnerabilityThresholds::default()).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn target(
+        &self,
+        criteria: &Criteria,
+        on: NaiveDate,
+        thresholds: &VulnerabilityThresholds,
+    ) -> Vec<Eligible> {
+        let eval = Eval { registry: self, on, thresholds };
+        let mut reasons = Vec::new();
+        let mut out = Vec::new();
+        for h in self.households.iter().filter(|h| h.is_active()) {
+            reasons.clear();
+            if eval.eval(criteria, h, &mut reasons) {
+                out.push(Eligible { household: h.id, reasons: reasons.clone() });
+            }
+        }
+        out
+    }
+
+    /// How many active households match `criteria` on `on` (no reasons
+    /// collected).
+    #[must_use]
+    pub fn count_eligible(
+        &self,
+        criteria: &Criteria,
+        on: NaiveDate,
+        thresholds: &VulnerabilityThresholds,
+    ) -> usize {
+        let eval = Eval { registry: self, on, thresholds };
+        let mut reasons = Vec::new();
+        self.households
+            .iter()
+            .filter(|h| h.is_active())
+            .filter(|h| {
+                reasons.clear();
+                eval.eval(criteria, h, &mut reasons)
+            })
+            .count()
+    }
+}

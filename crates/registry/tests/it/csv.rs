@@ -1,0 +1,1 @@
+//! CSV export and import (see the crate docs for the columns).
