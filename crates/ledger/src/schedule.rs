@@ -7,6 +7,7 @@
 mod arith;
 mod cumulative;
 mod dates;
+mod progressive;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -222,7 +223,16 @@ impl LoanTerms {
         serde_json::from_str(text).map_err(|e| ScheduleError::Json { message: e.to_string() })
     }
 
-    /// Checks every field.
+    /// Checks every field; [`generate_schedule`] calls it first.
+    ///
+    /// Limits (beyond Fineract's own, to keep every computation in range):
+    /// principal positive, at most 10^15, with no more decimals than
+    /// `digits_after_decimal` and a multiple of `in_multiples_of` when that
+    /// applies; rate 0–1000 %; `repayment_every` 1–366; 1–1200 repayments;
+    /// each grace count below the number of repayments; 0–6 digits;
+    /// multiples whole numbers from 0 (currency) or 1 (installment) up to 10^9;
+    /// `first_repayment_date` after the disbursement date. The progressive
+    /// generator takes declining-balance equal installments without grace.
     ///
     /// # Errors
     /// [`ScheduleError::InvalidField`] naming the first bad field and value.
@@ -230,27 +240,146 @@ impl LoanTerms {
         fn bad(field: &'static str, value: impl ToString, reason: &'static str) -> ScheduleError {
             ScheduleError::InvalidField { field, value: value.to_string(), reason }
         }
-        if self.principal <= Decimal::ZERO {
-            return Err(bad("principal", self.principal, "must be positive"));
+        let max_amount = Decimal::from(1_000_000_000_000_000_i64);
+        let max_multiple = Decimal::from(1_000_000_000_i64);
+        if self.digits_after_decimal > 6 {
+            return Err(bad("digits_after_decimal", self.digits_after_decimal, "must be 0 to 6"));
         }
-        if self.annual_interest_rate_percent < Decimal::ZERO {
+        if self.in_multiples_of < Decimal::ZERO
+            || self.in_multiples_of > max_multiple
+            || !self.in_multiples_of.fract().is_zero()
+        {
+            return Err(bad(
+                "in_multiples_of",
+                self.in_multiples_of,
+                "must be a whole number from 0 to 10^9",
+            ));
+        }
+        if let Some(m) = self.installment_in_multiples_of
+            && (m < Decimal::ONE || m > max_multiple || !m.fract().is_zero())
+        {
+            return Err(bad(
+                "installment_in_multiples_of",
+                m,
+                "must be a whole number from 1 to 10^9",
+            ));
+        }
+        if self.principal <= Decimal::ZERO || self.principal > max_amount {
+            return Err(bad("principal", self.principal, "must be positive and at most 10^15"));
+        }
+        if self.principal.normalize().scale() > self.digits_after_decimal {
+            return Err(bad(
+                "principal",
+                self.principal,
+                "has more decimals than digits_after_decimal",
+            ));
+        }
+        if self.digits_after_decimal == 0
+            && self.in_multiples_of > Decimal::ZERO
+            && self.principal.checked_rem(self.in_multiples_of).is_none_or(|r| !r.is_zero())
+        {
+            return Err(bad("principal", self.principal, "must be a multiple of in_multiples_of"));
+        }
+        if self.annual_interest_rate_percent < Decimal::ZERO
+            || self.annual_interest_rate_percent > Decimal::ONE_THOUSAND
+        {
             return Err(bad(
                 "annual_interest_rate_percent",
                 self.annual_interest_rate_percent,
-                "must not be negative",
+                "must be 0 to 1000",
             ));
         }
-        if self.repayment_every == 0 {
-            return Err(bad("repayment_every", self.repayment_every, "must be at least 1"));
+        if self.repayment_every == 0 || self.repayment_every > 366 {
+            return Err(bad("repayment_every", self.repayment_every, "must be 1 to 366"));
         }
-        if self.number_of_repayments == 0 {
+        if self.number_of_repayments == 0 || self.number_of_repayments > 1200 {
             return Err(bad(
                 "number_of_repayments",
                 self.number_of_repayments,
-                "must be at least 1",
+                "must be 1 to 1200",
             ));
         }
+        let n = self.number_of_repayments;
+        if self.grace_on_principal_periods >= n {
+            return Err(bad(
+                "grace_on_principal_periods",
+                self.grace_on_principal_periods,
+                "must be below number_of_repayments",
+            ));
+        }
+        if self.grace_on_interest_periods >= n {
+            return Err(bad(
+                "grace_on_interest_periods",
+                self.grace_on_interest_periods,
+                "must be below number_of_repayments",
+            ));
+        }
+        if self.interest_free_periods >= n {
+            return Err(bad(
+                "interest_free_periods",
+                self.interest_free_periods,
+                "must be below number_of_repayments",
+            ));
+        }
+        if let Some(first) = self.first_repayment_date
+            && first <= self.disbursement_date
+        {
+            return Err(bad("first_repayment_date", first, "must be after disbursement_date"));
+        }
+        if self.schedule_type == ScheduleType::Progressive {
+            if self.interest_method != InterestMethod::DecliningBalance {
+                return Err(bad(
+                    "interest_method",
+                    "flat",
+                    "the progressive generator is declining balance only",
+                ));
+            }
+            if self.amortization != Amortization::EqualInstallments {
+                return Err(bad(
+                    "amortization",
+                    "equal_principal",
+                    "the progressive generator is equal installments only",
+                ));
+            }
+            if self.grace_on_principal_periods > 0
+                || self.grace_on_interest_periods > 0
+                || self.interest_free_periods > 0
+            {
+                return Err(bad(
+                    "schedule_type",
+                    "progressive",
+                    "grace periods are supported by the cumulative generator only",
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Terms for regenerating the rest of a loan from `from` (relief,
+    /// restructuring): same product, `outstanding` as the new principal,
+    /// `remaining_repayments` installments, `from` as the new disbursement
+    /// date and `next_due_date` (if given) as the first due date. Grace and
+    /// interest-free counts are reset to 0; set them on the result for a
+    /// moratorium. Generate with [`generate_schedule`]: interest starts
+    /// accruing on `from`, the EMI is recomputed over the remaining count.
+    #[must_use]
+    pub fn rescheduled(
+        &self,
+        from: NaiveDate,
+        outstanding: Decimal,
+        remaining_repayments: u32,
+        next_due_date: Option<NaiveDate>,
+    ) -> Self {
+        Self {
+            principal: outstanding,
+            disbursement_date: from,
+            first_repayment_date: next_due_date,
+            number_of_repayments: remaining_repayments,
+            grace_on_principal_periods: 0,
+            grace_on_interest_periods: 0,
+            interest_free_periods: 0,
+            ..self.clone()
+        }
     }
 }
 
@@ -364,13 +493,7 @@ pub fn generate_schedule(terms: &LoanTerms) -> Result<Schedule, ScheduleError> {
     };
     let rows = match terms.schedule_type {
         ScheduleType::Cumulative => cumulative::generate(terms, &cur)?,
-        ScheduleType::Progressive => {
-            return Err(ScheduleError::InvalidField {
-                field: "schedule_type",
-                value: "progressive".to_owned(),
-                reason: "not built yet",
-            });
-        }
+        ScheduleType::Progressive => progressive::generate(terms, &cur)?,
     };
     assemble(&rows, &cur)
 }
