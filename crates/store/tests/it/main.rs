@@ -8,6 +8,7 @@
 mod crash;
 mod faults;
 mod idempotency;
+#[cfg(feature = "postgres")]
 mod postgres;
 mod props;
 mod reopen;
@@ -50,6 +51,16 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Says why the PostgreSQL tests did not run in this build.
+#[cfg(not(feature = "postgres"))]
+#[test]
+fn postgres_tests_need_the_feature() {
+    eprintln!(
+        "the PostgreSQL tests are not compiled in: run `cargo test -p tangguh-store \
+         --features postgres` with TANGGUH_PG_URL set (.ci/run does)"
+    );
 }
 
 pub fn clock() -> Arc<dyn Clock> {
