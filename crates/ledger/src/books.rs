@@ -1,0 +1,433 @@
+//! The books: the chart of accounts with balances kept incrementally (per
+//! account and currency) and per day (for balances as of a date).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use tangguh_core::{Currency, Money};
+
+use crate::account::{Account, AccountCode, AccountType, Side};
+use crate::entry::JournalEntry;
+use crate::error::LedgerError;
+use crate::ids::EntryId;
+
+/// The totals of one account in one currency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CurrencyBook {
+    currency: Currency,
+    debits: Decimal,
+    credits: Decimal,
+    /// Debits minus credits.
+    net: Decimal,
+    /// Debits minus credits per value date.
+    daily: BTreeMap<NaiveDate, Decimal>,
+}
+
+/// One account with its balances and the entries that touched it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct AccountBook {
+    account: Account,
+    currencies: Vec<CurrencyBook>,
+    /// (value date, entry) for each entry that posted here, in posting order.
+    lines: Vec<(NaiveDate, EntryId)>,
+}
+
+/// The new totals one entry would give one (account, currency).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Effect {
+    account: usize,
+    currency: Currency,
+    debits: Decimal,
+    credits: Decimal,
+    net: Decimal,
+    /// This entry's debits minus credits on the account.
+    delta: Decimal,
+}
+
+/// The chart of accounts and its balances. Shared by [`crate::Ledger`] and by
+/// [`TrialBalanceBuilder`], so both post with the same checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Books {
+    index: BTreeMap<AccountCode, usize>,
+    accounts: Vec<AccountBook>,
+}
+
+impl Books {
+    pub(crate) fn account(&self, code: &AccountCode) -> Option<&Account> {
+        self.index.get(code).and_then(|&i| self.accounts.get(i)).map(|b| &b.account)
+    }
+
+    pub(crate) fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.index.values().filter_map(|&i| self.accounts.get(i)).map(|b| &b.account)
+    }
+
+    /// Opens `account` (the caller checked it is new).
+    pub(crate) fn open(&mut self, account: Account) {
+        if self.index.contains_key(&account.code) {
+            return;
+        }
+        self.index.insert(account.code.clone(), self.accounts.len());
+        self.accounts.push(AccountBook { account, currencies: Vec::new(), lines: Vec::new() });
+    }
+
+    /// The new totals `entry` would give each account it touches. Checks
+    /// that every account exists and that no total overflows.
+    pub(crate) fn effects(&self, entry: &JournalEntry) -> Result<Vec<Effect>, LedgerError> {
+        let mut effects: Vec<Effect> = Vec::with_capacity(entry.postings().len());
+        for p in entry.postings() {
+            let account = *self
+                .index
+                .get(&p.account)
+                .ok_or_else(|| LedgerError::UnknownAccount { account: p.account.clone() })?;
+            let currency = p.amount.currency();
+            let amount = p.amount.amount();
+            let effect =
+                match effects.iter_mut().find(|e| e.account == account && e.currency == currency) {
+                    Some(e) => e,
+                    None => {
+                        let (debits, credits, net) = self
+                            .accounts
+                            .get(account)
+                            .and_then(|b| b.currencies.iter().find(|c| c.currency == currency))
+                            .map_or((Decimal::ZERO, Decimal::ZERO, Decimal::ZERO), |c| {
+                                (c.debits, c.credits, c.net)
+                            });
+                        effects.push(Effect {
+                            account,
+                            currency,
+                            debits,
+                            credits,
+                            net,
+                            delta: Decimal::ZERO,
+                        });
+                        effects.last_mut().ok_or(LedgerError::Overflow { operation: "posting" })?
+                    }
+                };
+            let overflow = || LedgerError::Overflow { operation: "account balance" };
+            match p.side {
+                Side::Debit => {
+                    effect.debits = effect.debits.checked_add(amount).ok_or_else(overflow)?;
+                    effect.net = effect.net.checked_add(amount).ok_or_else(overflow)?;
+                    effect.delta = effect.delta.checked_add(amount).ok_or_else(overflow)?;
+                }
+                Side::Credit => {
+                    effect.credits = effect.credits.checked_add(amount).ok_or_else(overflow)?;
+                    effect.net = effect.net.checked_sub(amount).ok_or_else(overflow)?;
+                    effect.delta = effect.delta.checked_sub(amount).ok_or_else(overflow)?;
+                }
+            }
+        }
+        Ok(effects)
+    }
+
+    /// Refuses effects that take a never-negative account below zero on its
+    /// normal side.
+    pub(crate) fn check_limits(&self, effects: &[Effect]) -> Result<(), LedgerError> {
+        for e in effects {
+            let Some(book) = self.accounts.get(e.account) else { continue };
+            if !book.account.never_negative {
+                continue;
+            }
+            let normal = |net: Decimal| match book.account.kind.normal_side() {
+                Side::Debit => net,
+                Side::Credit => Decimal::ZERO.saturating_sub(net),
+            };
+            let after = normal(e.net);
+            if after < Decimal::ZERO {
+                let before = e.net.checked_sub(e.delta).map(normal).unwrap_or_default();
+                return Err(LedgerError::Overdrawn {
+                    account: book.account.code.clone(),
+                    available: Money::new(before, e.currency),
+                    requested: Money::new(
+                        Decimal::ZERO.saturating_sub(normal(e.delta)),
+                        e.currency,
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies checked effects of `entry`.
+    pub(crate) fn commit(&mut self, entry: &JournalEntry, effects: &[Effect]) {
+        let date = entry.date();
+        for e in effects {
+            let Some(book) = self.accounts.get_mut(e.account) else { continue };
+            let pos = match book.currencies.iter().position(|c| c.currency == e.currency) {
+                Some(pos) => pos,
+                None => {
+                    book.currencies.push(CurrencyBook {
+                        currency: e.currency,
+                        debits: Decimal::ZERO,
+                        credits: Decimal::ZERO,
+                        net: Decimal::ZERO,
+                        daily: BTreeMap::new(),
+                    });
+                    book.currencies.len().saturating_sub(1)
+                }
+            };
+            if let Some(c) = book.currencies.get_mut(pos) {
+                c.debits = e.debits;
+                c.credits = e.credits;
+                c.net = e.net;
+                // Cannot overflow: a day's net is bounded by the account's
+                // checked debit and credit totals.
+                let day = c.daily.entry(date).or_insert(Decimal::ZERO);
+                *day = day.saturating_add(e.delta);
+            }
+            if book.lines.last() != Some(&(date, entry.id())) {
+                book.lines.push((date, entry.id()));
+            }
+        }
+    }
+
+    /// Posts `entry` with every check: unknown accounts, overflow, limits.
+    pub(crate) fn post(&mut self, entry: &JournalEntry) -> Result<(), LedgerError> {
+        let effects = self.effects(entry)?;
+        self.check_limits(&effects)?;
+        self.commit(entry, &effects);
+        Ok(())
+    }
+
+    fn book(&self, code: &AccountCode) -> Result<&AccountBook, LedgerError> {
+        self.index
+            .get(code)
+            .and_then(|&i| self.accounts.get(i))
+            .ok_or_else(|| LedgerError::UnknownAccount { account: code.clone() })
+    }
+
+    pub(crate) fn balance(
+        &self,
+        code: &AccountCode,
+        currency: Currency,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Balance, LedgerError> {
+        let book = self.book(code)?;
+        let line = balance_line(book, currency, as_of)?;
+        Ok(line)
+    }
+
+    pub(crate) fn entry_lines(
+        &self,
+        code: &AccountCode,
+    ) -> Result<&[(NaiveDate, EntryId)], LedgerError> {
+        Ok(&self.book(code)?.lines)
+    }
+
+    pub(crate) fn trial_balance(
+        &self,
+        as_of: Option<NaiveDate>,
+    ) -> Result<TrialBalance, LedgerError> {
+        let mut lines = Vec::new();
+        for &i in self.index.values() {
+            let Some(book) = self.accounts.get(i) else { continue };
+            let mut currencies: Vec<Currency> =
+                book.currencies.iter().map(|c| c.currency).collect();
+            currencies.sort();
+            for currency in currencies {
+                lines.push(balance_line(book, currency, as_of)?);
+            }
+        }
+        TrialBalance::from_lines(lines, as_of)
+    }
+}
+
+fn balance_line(
+    book: &AccountBook,
+    currency: Currency,
+    as_of: Option<NaiveDate>,
+) -> Result<Balance, LedgerError> {
+    let overflow = || LedgerError::Overflow { operation: "balance as of a date" };
+    let (mut debits, mut credits, mut net) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    if let Some(c) = book.currencies.iter().find(|c| c.currency == currency) {
+        match as_of {
+            None => (debits, credits, net) = (c.debits, c.credits, c.net),
+            Some(date) => {
+                for (_, delta) in c.daily.range(..=date) {
+                    net = net.checked_add(*delta).ok_or_else(overflow)?;
+                }
+                // Per-day gross totals are not kept: as of a date, a line
+                // shows the net on its side.
+                if net >= Decimal::ZERO {
+                    debits = net;
+                } else {
+                    credits = Decimal::ZERO.saturating_sub(net);
+                }
+            }
+        }
+    }
+    Ok(Balance {
+        account: book.account.code.clone(),
+        kind: book.account.kind,
+        currency,
+        debits,
+        credits,
+        net,
+    })
+}
+
+/// An account's balance in one currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Balance {
+    /// The account.
+    pub account: AccountCode,
+    /// Its type.
+    pub kind: AccountType,
+    /// The currency.
+    pub currency: Currency,
+    /// Total debits (as of a date: the net, when it is a debit).
+    pub debits: Decimal,
+    /// Total credits (as of a date: the net, when it is a credit).
+    pub credits: Decimal,
+    /// Debits minus credits.
+    pub net: Decimal,
+}
+
+impl Balance {
+    /// The balance on the account's normal side (positive for an asset with
+    /// more debits than credits, or a liability with more credits).
+    #[must_use]
+    pub fn normal(&self) -> Money {
+        let amount = match self.kind.normal_side() {
+            Side::Debit => self.net,
+            Side::Credit => Decimal::ZERO.saturating_sub(self.net),
+        };
+        Money::new(amount, self.currency)
+    }
+}
+
+/// The trial balance: every account's balance, sorted by account code, and
+/// the total per currency (zero in balanced books).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TrialBalance {
+    /// As of this date (end of day), or `None` for all postings.
+    pub as_of: Option<NaiveDate>,
+    /// One line per account and currency, by account code.
+    pub lines: Vec<Balance>,
+    /// Debits minus credits over all accounts, per currency.
+    pub totals: BTreeMap<Currency, Decimal>,
+}
+
+impl TrialBalance {
+    fn from_lines(lines: Vec<Balance>, as_of: Option<NaiveDate>) -> Result<Self, LedgerError> {
+        let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+        for line in &lines {
+            let total = totals.entry(line.currency).or_insert(Decimal::ZERO);
+            *total = total
+                .checked_add(line.net)
+                .ok_or(LedgerError::Overflow { operation: "trial balance total" })?;
+        }
+        Ok(Self { as_of, lines, totals })
+    }
+
+    /// Whether every currency's total is zero.
+    #[must_use]
+    pub fn is_balanced(&self) -> bool {
+        self.totals.values().all(Decimal::is_zero)
+    }
+}
+
+/// Streaming trial balance: posts entries through the same checks as
+/// [`crate::Ledger`] (unknown accounts, overflow, never-negative accounts)
+/// but keeps only balances, not entries, so memory grows with the number of
+/// accounts rather than entries. For bulk imports (see
+/// `examples/ledger_import.rs`); it does not journal, reverse or deduplicate.
+///
+/// # Examples
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+/// use tangguh_core::Money;
+/// use tangguh_ledger::{Account, AccountType, EntryId, JournalEntry, Posting, TrialBalanceBuilder};
+///
+/// let mut tb = TrialBalanceBuilder::new();
+/// tb.open(Account::new("Assets:Cash".parse()?, "Cash".parse()?, AccountType::Asset))?;
+/// tb.open(Account::new("Equity:Capital".parse()?, "Capital".parse()?, AccountType::Equity))?;
+/// let rp = Money::idr(Decimal::from(1_000));
+/// tb.post(&JournalEntry::try_new(
+///     EntryId::from_u128(1),
+///     NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+///     "",
+///     vec![Posting::debit("Assets:Cash".parse()?, rp), Posting::credit("Equity:Capital".parse()?, rp)],
+/// )?)?;
+/// let trial = tb.trial_balance()?;
+/// assert!(trial.is_balanced());
+/// assert_eq!(trial.lines[0].net, Decimal::from(1_000));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct TrialBalanceBuilder {
+    books: Books,
+}
+
+impl TrialBalanceBuilder {
+    /// Empty books.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Opens an account; opening the same account again is a no-op.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::ExistsWithDifferentField`] if the code is open with
+    /// other settings.
+    pub fn open(&mut self, account: Account) -> Result<(), LedgerError> {
+        if let Some(existing) = self.books.account(&account.code) {
+            if let Some(field) = account_difference(existing, &account) {
+                return Err(LedgerError::ExistsWithDifferentField {
+                    id: account.code.to_string(),
+                    field,
+                });
+            }
+            return Ok(());
+        }
+        self.books.open(account);
+        Ok(())
+    }
+
+    /// Whether the account is open.
+    #[must_use]
+    pub fn is_open(&self, code: &AccountCode) -> bool {
+        self.books.account(code).is_some()
+    }
+
+    /// Posts `entry`.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::UnknownAccount`], [`LedgerError::Overflow`],
+    /// [`LedgerError::Overdrawn`]; nothing is posted.
+    pub fn post(&mut self, entry: &JournalEntry) -> Result<(), LedgerError> {
+        self.books.post(entry)
+    }
+
+    /// The trial balance so far.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::Overflow`] if a total does not fit.
+    pub fn trial_balance(&self) -> Result<TrialBalance, LedgerError> {
+        self.books.trial_balance(None)
+    }
+}
+
+/// The first setting, in TigerBeetle's order (flags, user data, code), in
+/// which `new` differs from `existing`.
+pub(crate) fn account_difference(existing: &Account, new: &Account) -> Option<&'static str> {
+    if existing.never_negative != new.never_negative {
+        Some("never_negative")
+    } else if existing.name != new.name {
+        Some("name")
+    } else if existing.kind != new.kind {
+        Some("kind")
+    } else {
+        None
+    }
+}
