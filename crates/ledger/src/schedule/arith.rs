@@ -48,33 +48,70 @@ fn pow10(k: u32, what: &'static str) -> R<Decimal> {
     Ok(p)
 }
 
-/// Number of decimal digits of the absolute mantissa.
-fn mantissa_digits(x: Decimal) -> u32 {
-    let mut m = x.mantissa().unsigned_abs();
+/// Powers of ten that fit a `u128` (10^0 … 10^38).
+// Evaluated at compile time: an out-of-range index or overflow fails the build.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const POW10: [u128; 39] = {
+    let mut table = [1u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
+/// Number of decimal digits of `m` (0 for 0).
+fn digit_count(m: u128) -> u32 {
     let mut d = 0u32;
-    while m > 0 {
-        m /= 10;
+    for p in POW10 {
+        if m < p {
+            return d;
+        }
         d = d.saturating_add(1);
     }
     d
 }
 
+/// Rounds to `dp` decimal places, HALF_EVEN (`setScale(dp, HALF_EVEN)`),
+/// on the integer mantissa (one division instead of rust_decimal's loop).
+pub(super) fn round_he(x: Decimal, dp: u32) -> Decimal {
+    let scale = x.scale();
+    if scale <= dp {
+        return x;
+    }
+    let k = usize::try_from(scale.saturating_sub(dp)).unwrap_or(usize::MAX);
+    let Some(&p) = POW10.get(k) else {
+        return x.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+    };
+    let m = x.mantissa();
+    let a = m.unsigned_abs();
+    let (Some(q), Some(r)) = (a.checked_div(p), a.checked_rem(p)) else {
+        return x.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven);
+    };
+    let half = p >> 1;
+    let q = if r > half || (r == half && q & 1 == 1) { q.saturating_add(1) } else { q };
+    let signed = i128::try_from(q).ok().map(|v| if m < 0 { v.saturating_neg() } else { v });
+    match signed.map(|v| Decimal::try_from_i128_with_scale(v, dp)) {
+        Some(Ok(d)) => d,
+        _ => x.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven),
+    }
+}
+
 /// Rounds to `digits` significant digits, HALF_EVEN: Java's
 /// `BigDecimal.round(new MathContext(digits, HALF_EVEN))`.
 pub(super) fn sig_n(x: Decimal, digits: u32, what: &'static str) -> R<Decimal> {
-    if x.is_zero() {
-        return Ok(Decimal::ZERO);
-    }
-    let x = x.normalize();
-    let d = mantissa_digits(x);
-    if d <= digits {
+    let m = x.mantissa().unsigned_abs();
+    let limit =
+        POW10.get(usize::try_from(digits).unwrap_or(usize::MAX)).copied().unwrap_or(u128::MAX);
+    if m < limit {
         return Ok(x);
     }
+    let d = digit_count(m);
     let excess = d.saturating_sub(digits);
     let scale = x.scale();
     if excess <= scale {
-        let dp = scale.saturating_sub(excess);
-        Ok(x.round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven))
+        Ok(round_he(x, scale.saturating_sub(excess)))
     } else {
         // Rounding to tens, hundreds, …: shift, round, shift back.
         let k = excess.saturating_sub(scale);
@@ -139,7 +176,7 @@ impl Currency {
             let ceil_diff = sub(ceil, v, "currency multiple")?;
             v = if ceil_diff > floor_diff { floor } else { ceil };
         }
-        Ok(v.round_dp_with_strategy(self.digits, RoundingStrategy::MidpointNearestEven))
+        Ok(round_he(v, self.digits))
     }
 
     /// `Money.multiplyRetainScale(rate, mc)`: product to 12 significant
@@ -149,7 +186,7 @@ impl Currency {
             return Ok(amount);
         }
         let p = mul_mc(amount, rate, "amount times rate")?;
-        self.money(p.round_dp_with_strategy(self.digits, RoundingStrategy::MidpointNearestEven))
+        self.money(round_he(p, self.digits))
     }
 
     /// `Money.dividedBy(n, mc)`.
@@ -165,8 +202,7 @@ impl Currency {
     pub(super) fn installment_multiple(&self, amount: Decimal) -> R<Decimal> {
         match self.installment_multiple {
             Some(m) if m > Decimal::ZERO => {
-                let q = div(amount, m, "installment multiple")?
-                    .round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven);
+                let q = round_he(div(amount, m, "installment multiple")?, 0);
                 self.money(mul(q, m, "installment multiple")?)
             }
             _ => Ok(amount),
@@ -178,8 +214,7 @@ impl Currency {
     pub(super) fn installment_multiple_raw(&self, amount: Decimal) -> R<Decimal> {
         match self.installment_multiple {
             Some(m) if m > Decimal::ZERO => {
-                let q = div(amount, m, "installment multiple")?
-                    .round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven);
+                let q = round_he(div(amount, m, "installment multiple")?, 0);
                 mul(q, m, "installment multiple")
             }
             _ => Ok(amount),
@@ -188,7 +223,7 @@ impl Currency {
 
     /// Presents an amount with exactly `digits` decimals.
     pub(super) fn present(&self, x: Decimal) -> Decimal {
-        let mut v = x.round_dp_with_strategy(self.digits, RoundingStrategy::MidpointNearestEven);
+        let mut v = round_he(x, self.digits);
         v.rescale(self.digits);
         v
     }

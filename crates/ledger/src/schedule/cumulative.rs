@@ -33,7 +33,7 @@ use super::{
 };
 
 /// `calculatePeriodsInOneYear`: the divisor of the annual rate.
-pub(super) fn periods_in_one_year(terms: &LoanTerms) -> Decimal {
+fn periods_in_one_year(terms: &LoanTerms) -> Decimal {
     let diy = |d: DaysInYear| match d {
         DaysInYear::Actual | DaysInYear::Days365 => 365u32,
         DaysInYear::Days360 => 360,
@@ -59,9 +59,14 @@ fn rate_per_unit(terms: &LoanTerms) -> R<Decimal> {
     div_mc(a, Decimal::ONE_HUNDRED, "period rate")
 }
 
-/// `periodicInterestRate(..., isForPMT = false)` for the period `from → to`.
-pub(super) fn period_rate(terms: &LoanTerms, from: NaiveDate, to: NaiveDate) -> R<Decimal> {
-    let unit_rate = rate_per_unit(terms)?;
+/// `periodicInterestRate(..., isForPMT = false)` for the period `from → to`;
+/// `unit_rate` is [`rate_per_unit`].
+fn period_rate(
+    terms: &LoanTerms,
+    unit_rate: Decimal,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> R<Decimal> {
     match terms.interest_calculation_period {
         InterestCalculationPeriod::SameAsRepayment => {
             mul(unit_rate, Decimal::from(terms.repayment_every), "period rate")
@@ -81,8 +86,7 @@ pub(super) fn period_rate(terms: &LoanTerms, from: NaiveDate, to: NaiveDate) -> 
 
 /// `pmtForInstallment`: `periodicInterestRate(…, DAYS_30, DAYS_365, …, isForPMT = true)`.
 /// For DAILY monthly loans this is `R/D × 30 × every`, whatever the calendar.
-pub(super) fn pmt_rate(terms: &LoanTerms) -> R<Decimal> {
-    let unit_rate = rate_per_unit(terms)?;
+fn pmt_rate(terms: &LoanTerms, unit_rate: Decimal) -> R<Decimal> {
     let every = Decimal::from(terms.repayment_every);
     match terms.interest_calculation_period {
         InterestCalculationPeriod::SameAsRepayment => mul(unit_rate, every, "pmt rate"),
@@ -103,7 +107,7 @@ pub(super) fn pmt_rate(terms: &LoanTerms) -> R<Decimal> {
 /// The result is rounded to currency right after (`Money.of`), so the two
 /// agree except within ~1e-13 of a half-cent tie (table tests check real
 /// Fineract EMIs).
-pub(super) fn pmt(rate: Decimal, n: u32, principal: Decimal) -> R<Decimal> {
+fn pmt(rate: Decimal, n: u32, principal: Decimal) -> R<Decimal> {
     if n == 0 {
         return Err(ScheduleError::Overflow { what: "pmt over zero periods" });
     }
@@ -150,6 +154,15 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
     let mut emi: Option<Decimal> = None;
     let mut fixed_principal: Option<Decimal> = None;
 
+    let unit_rate = rate_per_unit(terms)?;
+    // SAME_AS_REPAYMENT: one rate for every period.
+    let fixed_rate = match terms.interest_calculation_period {
+        InterestCalculationPeriod::SameAsRepayment => {
+            Some(mul(unit_rate, Decimal::from(terms.repayment_every), "period rate")?)
+        }
+        InterestCalculationPeriod::Daily => None,
+    };
+
     let mut period_number = 0u32;
     for (from, due) in periods {
         if outstanding.is_zero() {
@@ -172,7 +185,10 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
             )?;
             (i, bf, i)
         } else {
-            let rate = period_rate(terms, from, due)?;
+            let rate = match fixed_rate {
+                Some(r) => r,
+                None => period_rate(terms, unit_rate, from, due)?,
+            };
             let before = cur.times_rate(outstanding, rate)?;
             let after = if in_interest_grace || in_interest_free { Decimal::ZERO } else { before };
             let (i, bf) = if after > Decimal::ZERO {
@@ -201,7 +217,7 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
                         Some(e) => e,
                         None => {
                             let periods_left = remaining_principal_periods(terms, 0);
-                            let raw = pmt(pmt_rate(terms)?, periods_left, outstanding)?;
+                            let raw = pmt(pmt_rate(terms, unit_rate)?, periods_left, outstanding)?;
                             let e = cur.money(cur.installment_multiple_raw(raw)?)?;
                             emi = Some(e);
                             e
@@ -293,8 +309,7 @@ fn flat_totals(
     cur: &Currency,
     periods: &[(NaiveDate, NaiveDate)],
 ) -> R<(Decimal, Decimal)> {
-    let a = div_mc(terms.annual_interest_rate_percent, periods_in_one_year(terms), "flat rate")?;
-    let per_unit = div_mc(a, Decimal::ONE_HUNDRED, "flat rate")?;
+    let per_unit = rate_per_unit(terms)?;
     let term = match terms.interest_calculation_period {
         InterestCalculationPeriod::Daily => {
             let end = periods.last().map_or(terms.disbursement_date, |p| p.1);

@@ -23,9 +23,9 @@
 //! variant here: `generate_schedule` refuses those combinations.
 
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
-use super::arith::{Currency, MC_DIGITS, R, add, div_mc, mul, mul_mc, sig, sub};
+use super::arith::{Currency, MC_DIGITS, R, add, div_mc, mul, mul_mc, round_he, sig, sub};
 use super::dates::{self, days_between, month_length};
 use super::{DaysInMonth, DaysInYear, LoanTerms, RepaymentUnit, Row, ScheduleError};
 
@@ -90,7 +90,7 @@ pub(super) fn rate_factor(terms: &LoanTerms, from: NaiveDate, to: NaiveDate) -> 
         // × actual days / calculated days: equal for a schedule's own periods.
         div_mc(mul_mc(r, days, what)?, days, what)?
     };
-    Ok(raw.round_dp_with_strategy(MC_DIGITS, RoundingStrategy::MidpointNearestEven))
+    Ok(round_he(raw, MC_DIGITS))
 }
 
 /// One pass over the periods with a given EMI: rows and the last row's total.
