@@ -48,10 +48,19 @@ pub(crate) struct Effect {
 
 /// The chart of accounts and its balances. Shared by [`crate::Ledger`] and by
 /// [`TrialBalanceBuilder`], so both post with the same checks.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Books {
     index: BTreeMap<AccountCode, usize>,
     accounts: Vec<AccountBook>,
+    /// Whether to keep per-day deltas and per-account entry lines (for
+    /// balances as of a date and statements). Off for streaming imports.
+    history: bool,
+}
+
+impl Default for Books {
+    fn default() -> Self {
+        Self { index: BTreeMap::new(), accounts: Vec::new(), history: true }
+    }
 }
 
 impl Books {
@@ -172,6 +181,9 @@ impl Books {
                 c.debits = e.debits;
                 c.credits = e.credits;
                 c.net = e.net;
+                if !self.history {
+                    continue;
+                }
                 // Cannot overflow: a day's net is bounded by the account's
                 // checked debit and credit totals.
                 let day = c.daily.entry(date).or_insert(Decimal::ZERO);
@@ -360,16 +372,22 @@ impl TrialBalance {
 /// assert_eq!(trial.lines[0].net, Decimal::from(1_000));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct TrialBalanceBuilder {
     books: Books,
+}
+
+impl Default for TrialBalanceBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl TrialBalanceBuilder {
     /// Empty books.
     #[must_use]
     pub fn new() -> Self {
-        Self::default()
+        Self { books: Books { history: false, ..Books::default() } }
     }
 
     /// Opens an account; opening the same account again is a no-op.
