@@ -1056,3 +1056,45 @@ impl Aggregate for Curriculum {
         self.apply_event(event);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tangguh_core::IdGenerator;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn held_validity_and_last_day() {
+        let ids = IdGenerator::deterministic(1);
+        let mut held = Held {
+            id: ids.next_id(),
+            course: ids.next_id(),
+            issued_on: d(2026, 1, 1),
+            valid_until: Some(d(2026, 12, 31)),
+            revoked_on: None,
+            preparedness: true,
+            competencies: vec![],
+        };
+        assert!(held.is_valid_on(d(2026, 12, 31)));
+        assert!(!held.is_valid_on(d(2025, 12, 31)));
+        assert_eq!(held.last_valid(), Some(d(2026, 12, 31)));
+        held.revoked_on = Some(d(2026, 6, 1));
+        assert_eq!(held.last_valid(), Some(d(2026, 5, 31)));
+        assert!(!held.is_valid_on(d(2026, 6, 1)));
+        held.valid_until = None;
+        assert_eq!(held.last_valid(), Some(d(2026, 5, 31)));
+    }
+
+    #[test]
+    fn an_empty_graph_has_no_cycle_but_a_self_edge_is_one() {
+        let ids = IdGenerator::deterministic(2);
+        let state = Curriculum::new();
+        let r = GraphNode::Requirement(ids.next_id());
+        let c = GraphNode::Course(ids.next_id());
+        assert_eq!(state.cycle_through(r, &[c]), None);
+        assert_eq!(state.cycle_through(r, &[r]), Some(vec![r, r]));
+    }
+}

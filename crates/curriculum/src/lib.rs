@@ -84,7 +84,7 @@
 //! | cohorts | [`Cohort`], [`CohortSpec`], [`Session`], [`Organisers`], [`Participation`], [`ParticipantStatus`], [`AttendanceStatus`], [`AssessmentResult`], [`Assessment`], [`WalkIn`], [`Shortfall`] |
 //! | certificates | [`Certificate`], [`Renewal`], [`Revocation`] |
 //! | reports | [`Transcript`], [`AttendanceSheet`], [`Coverage`] |
-//! | exports | [`open_badge`], [`xapi_statements`], [`ExportConfig`] |
+//! | exports | [`open_badge`], [`xapi_statements`], [`ExportConfig`]; JSON shapes in [`export`] |
 //!
 //! # Rules
 //!
@@ -109,7 +109,7 @@ mod course;
 mod curriculum;
 mod error;
 mod event;
-mod export;
+pub mod export;
 mod ids;
 mod query;
 mod requirement;

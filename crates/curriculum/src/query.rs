@@ -356,7 +356,7 @@ impl Curriculum {
                 if !self.courses.contains_key(course) {
                     return Err(CurriculumError::unknown("course", course));
                 }
-                planner.take_course(*course, &mut plan);
+                planner.course_node(*course, true, &mut plan);
             }
             PathTarget::Track { track } => {
                 let t = self
@@ -693,5 +693,17 @@ impl Planner<'_> {
                 None => return,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_share_is_exact_and_safe() {
+        assert_eq!(Coverage { households: 0, covered: 0 }.share(), Decimal::ZERO);
+        assert_eq!(Coverage { households: 3, covered: 2 }.share(), Decimal::new(6667, 4));
+        assert_eq!(Coverage { households: 4, covered: 4 }.share(), Decimal::ONE);
     }
 }

@@ -205,7 +205,8 @@ impl Eligibility {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PathTarget {
-    /// Completing a course (its prerequisites first, then the course).
+    /// Completing a course: its prerequisites first, then the course (nothing,
+    /// if the person holds a certificate of it valid on the date).
     Course {
         /// The course.
         course: CourseId,

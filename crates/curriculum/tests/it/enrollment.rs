@@ -208,7 +208,35 @@ impl Fixture {
         Self { w, cohorts: vec![a1, a2, b1], people, walk_ins, certificates: vec![], numbers: 0 }
     }
 
-    pub(crate) fn command(&mut self, op: &Op) -> C {
+    /// The commands for `op`: one, or for [`Kind::Complete`] the whole run
+    /// (enrol, attend every session, pass, issue), each of which may still
+    /// be refused.
+    pub(crate) fn commands(&mut self, op: &Op) -> Vec<C> {
+        if let Kind::Complete = op.kind {
+            let cohort = self.cohorts[op.cohort % self.cohorts.len()];
+            let person = self.people[op.person % self.people.len()];
+            let mut out = vec![C::Enrol { cohort, person }];
+            for session in self.w.sessions(cohort) {
+                out.push(C::RecordAttendance {
+                    cohort,
+                    session,
+                    person,
+                    status: AttendanceStatus::Present,
+                });
+            }
+            out.push(C::RecordAssessment {
+                cohort,
+                person,
+                result: AssessmentResult::Pass,
+                score: Some(75),
+            });
+            out.push(self.command(&Op { kind: Kind::Issue, ..op.clone() }));
+            return out;
+        }
+        vec![self.command(op)]
+    }
+
+    fn command(&mut self, op: &Op) -> C {
         let cohort = self.cohorts[op.cohort % self.cohorts.len()];
         let person = self.people[op.person % self.people.len()];
         let sessions = self.w.sessions(cohort);
@@ -241,6 +269,7 @@ impl Fixture {
             Kind::Link => {
                 C::LinkWalkIn { walk_in: self.walk_ins[op.session % self.walk_ins.len()], person }
             }
+            Kind::Complete => unreachable!("expanded by commands()"),
             Kind::Revoke => C::RevokeCertificate {
                 certificate: self
                     .certificates
@@ -265,6 +294,7 @@ pub(crate) enum Kind {
     WalkIn(AttendanceStatus),
     Link,
     Revoke,
+    Complete,
 }
 
 #[derive(Clone, Debug)]
@@ -299,6 +329,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => status.prop_map(Kind::WalkIn),
         1 => Just(Kind::Link),
         1 => Just(Kind::Revoke),
+        2 => Just(Kind::Complete),
     ];
     (kind, 0..3usize, 0..5usize, 0..4usize).prop_map(|(kind, cohort, person, session)| Op {
         kind,
@@ -343,8 +374,7 @@ proptest! {
     #[test]
     fn capacity_holds_and_certificates_follow_the_rule(ops in proptest::collection::vec(op(), 1..60)) {
         let mut f = Fixture::new();
-        for op in &ops {
-            let command = f.command(op);
+        for command in ops.iter().flat_map(|op| f.commands(op)).collect::<Vec<_>>() {
             let before = f.w.state().clone();
             let result = f.w.run(command.clone());
             match (&command, &result) {

@@ -177,6 +177,8 @@ fn learning_paths_pick_the_cheapest_group_members() {
     w.complete(siti, a);
     let path = w.state().learning_path(siti, &PathTarget::Track { track }, on).unwrap();
     assert!(path.courses.is_empty());
+    let path = w.state().learning_path(siti, &PathTarget::Course { course: target }, on).unwrap();
+    assert!(path.courses.is_empty(), "a valid certificate needs nothing more");
     assert!(matches!(
         w.state().learning_path(siti, &PathTarget::Track { track: w.id() }, on),
         Err(CurriculumError::UnknownReference { .. })

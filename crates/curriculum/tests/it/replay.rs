@@ -19,8 +19,9 @@ proptest! {
     fn replaying_the_journal_gives_the_same_state(ops in proptest::collection::vec(op(), 1..60)) {
         let mut f = Fixture::new();
         for op in &ops {
-            let command = f.command(op);
-            let _ = f.w.run(command);
+            for command in f.commands(op) {
+                let _ = f.w.run(command);
+            }
         }
         let journal = f.w.book.journal().clone();
         let replayed: Book<Curriculum, _> = Book::open(journal, f.w.clock.clone()).unwrap();
@@ -37,8 +38,7 @@ fn events_and_commands_round_trip_through_json() {
         let mut runner = TestRunner::deterministic();
         (0..200).map(|_| op().new_tree(&mut runner).unwrap().current()).collect()
     };
-    for op in &ops {
-        let command = f.command(op);
+    for command in ops.iter().flat_map(|op| f.commands(op)).collect::<Vec<_>>() {
         let json = serde_json::to_string(&command).unwrap();
         assert_eq!(serde_json::from_str::<CurriculumCommand>(&json).unwrap(), command);
         let _ = f.w.run(command);
