@@ -281,6 +281,17 @@ pub(crate) fn define(c: &mut Criterion) {
             black_box(d.household_of.get(&d.people[i]))
         })
     });
+    group.bench_function("baseline/hashmap-lookup-100k", |b| {
+        let d = get();
+        #[allow(clippy::disallowed_types)] // lookup only: the baseline of the learner index
+        let index: std::collections::HashMap<PersonId, usize> =
+            d.people.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        let mut i = 0usize;
+        b.iter(|| {
+            i = (i + 7_919) % PEOPLE;
+            black_box(index.get(&d.people[i]))
+        })
+    });
     group.bench_function("learning-path/course-40", |b| {
         let d = get();
         let mut i = 0usize;

@@ -35,8 +35,15 @@ pub struct Curriculum {
     pub(crate) walk_ins: BTreeMap<WalkInId, WalkIn>,
     pub(crate) certificates: BTreeMap<CertificateId, Certificate>,
     pub(crate) certificate_numbers: BTreeMap<CertificateNumber, CertificateId>,
-    pub(crate) learners: BTreeMap<PersonId, Learner>,
+    /// Learners, dense, in the order they first appeared in the journal.
+    pub(crate) learners: Vec<Learner>,
+    /// Where each person's learner record is in `learners`.
+    pub(crate) learner_index: LearnerIndex,
 }
+
+/// Person → position in `Curriculum::learners`.
+#[allow(clippy::disallowed_types)] // lookup only, never iterated into output
+type LearnerIndex = std::collections::HashMap<PersonId, usize>;
 
 /// The per-person index kept by `apply`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -326,7 +333,7 @@ impl Curriculum {
         let on = cohort.start_date().unwrap_or_default();
         let course = self.course_ref(cohort.course)?;
         if let Some(req) = course.prerequisite {
-            let learner = self.learners.get(&person);
+            let learner = self.learner(person);
             let mut unmet = Vec::new();
             if !self.evaluate(req, learner, on, Some(&mut unmet)) {
                 return Err(CurriculumError::PrerequisitesUnmet {
@@ -337,7 +344,7 @@ impl Curriculum {
                 });
             }
         }
-        if let Some(learner) = self.learners.get(&person) {
+        if let Some(learner) = self.learner(person) {
             for other_id in learner.active.iter().filter(|c| **c != cohort.id) {
                 let Some(other) = self.cohorts.get(other_id) else { continue };
                 for s in &cohort.sessions {
@@ -469,7 +476,7 @@ impl Curriculum {
         by: CertificateId,
         on: NaiveDate,
     ) -> Option<CurriculumEvent> {
-        let learner = self.learners.get(&person)?;
+        let learner = self.learner(person)?;
         let best = learner
             .held
             .iter()
@@ -585,7 +592,7 @@ impl Curriculum {
                         "before its issue date",
                     ));
                 }
-                let duplicate = self.learners.get(&credential.holder).is_some_and(|l| {
+                let duplicate = self.learner(credential.holder).is_some_and(|l| {
                     l.external.iter().any(|c| {
                         c.certificate_number == credential.certificate_number
                             && c.competency == credential.competency
@@ -780,8 +787,21 @@ impl Curriculum {
         }
     }
 
-    fn learner_mut(&mut self, person: PersonId) -> &mut Learner {
-        self.learners.entry(person).or_default()
+    /// The person's learner record, if they have one.
+    pub(crate) fn learner(&self, person: PersonId) -> Option<&Learner> {
+        self.learner_index.get(&person).and_then(|i| self.learners.get(*i))
+    }
+
+    /// Changes the person's learner record, creating it if needed.
+    fn update_learner(&mut self, person: PersonId, change: impl FnOnce(&mut Learner)) {
+        let next = self.learners.len();
+        let index = *self.learner_index.entry(person).or_insert(next);
+        if index == next {
+            self.learners.push(Learner::default());
+        }
+        if let Some(learner) = self.learners.get_mut(index) {
+            change(learner);
+        }
     }
 
     fn set_status(&mut self, cohort: CohortId, person: PersonId, status: ParticipantStatus) {
@@ -800,13 +820,14 @@ impl Curriculum {
             c.waitlist.push(person);
         }
         c.participants.entry(person).or_default().status = Some(status);
-        let learner = self.learner_mut(person);
-        learner.cohorts.insert(cohort);
-        if status.takes_part() {
-            learner.active.insert(cohort);
-        } else {
-            learner.active.remove(&cohort);
-        }
+        self.update_learner(person, |learner| {
+            learner.cohorts.insert(cohort);
+            if status.takes_part() {
+                learner.active.insert(cohort);
+            } else {
+                learner.active.remove(&cohort);
+            }
+        });
     }
 
     fn participant_mut(
@@ -861,10 +882,10 @@ impl Curriculum {
                 );
             }
             E::LearnerRegistered { person, birth_date } => {
-                self.learner_mut(*person).birth_date = Some(*birth_date);
+                self.update_learner(*person, |l| l.birth_date = Some(*birth_date));
             }
             E::ExternalCredentialRecorded { credential } => {
-                self.learner_mut(credential.holder).external.push(credential.clone());
+                self.update_learner(credential.holder, |l| l.external.push(credential.clone()));
             }
             E::CohortScheduled { cohort, version, spec } => {
                 self.cohorts.insert(
@@ -956,7 +977,7 @@ impl Curriculum {
                 if let Some(p) = self.participant_mut(certificate.cohort, certificate.holder) {
                     p.certificate = Some(certificate.id);
                 }
-                self.learner_mut(certificate.holder).held.push(Held {
+                let held = Held {
                     id: certificate.id,
                     course: certificate.course,
                     issued_on: certificate.issued_on,
@@ -964,7 +985,8 @@ impl Curriculum {
                     revoked_on: certificate.revoked.as_ref().map(|r| r.on),
                     preparedness,
                     competencies: certificate.competencies.clone(),
-                });
+                };
+                self.update_learner(certificate.holder, |l| l.held.push(held));
                 self.certificate_numbers.insert(certificate.number.clone(), certificate.id);
                 self.certificates.insert(certificate.id, certificate.clone());
             }
@@ -977,21 +999,21 @@ impl Curriculum {
                 });
                 cert.valid_until = *valid_until;
                 let holder = cert.holder;
-                if let Some(h) =
-                    self.learner_mut(holder).held.iter_mut().find(|h| h.id == *certificate)
-                {
-                    h.valid_until = *valid_until;
-                }
+                self.update_learner(holder, |l| {
+                    if let Some(h) = l.held.iter_mut().find(|h| h.id == *certificate) {
+                        h.valid_until = *valid_until;
+                    }
+                });
             }
             E::CertificateRevoked { certificate, on, reason } => {
                 let Some(cert) = self.certificates.get_mut(certificate) else { return };
                 cert.revoked = Some(Revocation { on: *on, reason: reason.clone() });
                 let holder = cert.holder;
-                if let Some(h) =
-                    self.learner_mut(holder).held.iter_mut().find(|h| h.id == *certificate)
-                {
-                    h.revoked_on = Some(*on);
-                }
+                self.update_learner(holder, |l| {
+                    if let Some(h) = l.held.iter_mut().find(|h| h.id == *certificate) {
+                        h.revoked_on = Some(*on);
+                    }
+                });
             }
         }
     }

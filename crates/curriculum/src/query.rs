@@ -176,7 +176,7 @@ impl Curriculum {
     /// A learner's recorded birth date.
     #[must_use]
     pub fn birth_date(&self, person: PersonId) -> Option<NaiveDate> {
-        self.learners.get(&person).and_then(|l| l.birth_date)
+        self.learner(person).and_then(|l| l.birth_date)
     }
 
     /// The person's credentials valid on `on`: from this curriculum's
@@ -184,7 +184,7 @@ impl Curriculum {
     /// What the roster checks before it sends a volunteer.
     #[must_use]
     pub fn credentials_on(&self, person: PersonId, on: NaiveDate) -> Vec<Credential> {
-        let Some(learner) = self.learners.get(&person) else { return Vec::new() };
+        let Some(learner) = self.learner(person) else { return Vec::new() };
         let mut out: Vec<Credential> = learner
             .held
             .iter()
@@ -256,21 +256,20 @@ impl Curriculum {
         sink: Option<&mut Vec<Unmet>>,
     ) -> bool {
         let mut met = 0u32;
-        let mut unmet_children = Vec::new();
         for child in of {
             if self.evaluate(*child, learner, on, None) {
                 met = met.saturating_add(1);
                 if met >= needed {
                     return true;
                 }
-            } else {
-                unmet_children.push(*child);
             }
         }
         if let Some(out) = sink {
             out.push(Unmet::GroupShort { requirement: id, needed, met });
-            for child in unmet_children {
-                self.evaluate(child, learner, on, Some(out));
+            for child in of {
+                if !self.evaluate(*child, learner, on, None) {
+                    self.evaluate(*child, learner, on, Some(out));
+                }
             }
         }
         false
@@ -280,7 +279,7 @@ impl Curriculum {
     /// fast check).
     #[must_use]
     pub fn meets(&self, person: PersonId, id: RequirementId, on: NaiveDate) -> bool {
-        self.evaluate(id, self.learners.get(&person), on, None)
+        self.evaluate(id, self.learner(person), on, None)
     }
 
     /// Whether `person` may enrol in `course` on `on`: its prerequisite, and
@@ -297,7 +296,7 @@ impl Curriculum {
     ) -> Result<Eligibility, CurriculumError> {
         let c =
             self.courses.get(&course).ok_or_else(|| CurriculumError::unknown("course", course))?;
-        let learner = self.learners.get(&person);
+        let learner = self.learner(person);
         let mut unmet = Vec::new();
         if let Some(req) = c.prerequisite
             && !self.evaluate(req, learner, on, None)
@@ -320,7 +319,7 @@ impl Curriculum {
         on: NaiveDate,
     ) -> Result<Eligibility, CurriculumError> {
         let t = self.tracks.get(&track).ok_or_else(|| CurriculumError::unknown("track", track))?;
-        let learner = self.learners.get(&person);
+        let learner = self.learner(person);
         let mut unmet = Vec::new();
         for course in &t.courses {
             course_met(learner, *course, true, on, Some(&mut unmet));
@@ -349,7 +348,7 @@ impl Curriculum {
         target: &PathTarget,
         on: NaiveDate,
     ) -> Result<LearningPath, CurriculumError> {
-        let planner = Planner { cur: self, learner: self.learners.get(&person), on };
+        let planner = Planner { cur: self, learner: self.learner(person), on };
         let mut plan = Plan::default();
         match target {
             PathTarget::Course { course } => {
@@ -381,7 +380,7 @@ impl Curriculum {
     /// certificates earned, and credentials recorded from elsewhere.
     #[must_use]
     pub fn transcript(&self, person: PersonId) -> Transcript {
-        let Some(learner) = self.learners.get(&person) else {
+        let Some(learner) = self.learner(person) else {
             return Transcript {
                 person,
                 lines: Vec::new(),
@@ -468,7 +467,7 @@ impl Curriculum {
     /// `on`.
     #[must_use]
     pub fn is_prepared(&self, person: PersonId, on: NaiveDate) -> bool {
-        self.learners.get(&person).is_some_and(|l| prepared(l, on))
+        self.learner(person).is_some_and(|l| prepared(l, on))
     }
 
     /// Preparedness coverage per kelurahan on `on`: of the households the
@@ -483,21 +482,18 @@ impl Curriculum {
         household_of: &BTreeMap<PersonId, HouseholdId>,
         kelurahan_of: &BTreeMap<HouseholdId, RegionCode>,
     ) -> BTreeMap<RegionCode, Coverage> {
+        let mut covered: Vec<HouseholdId> = household_of
+            .iter()
+            .filter(|(person, _)| self.learner(**person).is_some_and(|l| prepared(l, on)))
+            .map(|(_, household)| *household)
+            .collect();
+        covered.sort_unstable();
+        covered.dedup();
         let mut out: BTreeMap<RegionCode, Coverage> = BTreeMap::new();
-        for kelurahan in kelurahan_of.values() {
+        for (household, kelurahan) in kelurahan_of {
             let entry = out.entry(*kelurahan).or_insert(Coverage { households: 0, covered: 0 });
             entry.households = entry.households.saturating_add(1);
-        }
-        let mut covered: BTreeSet<HouseholdId> = BTreeSet::new();
-        for (person, learner) in &self.learners {
-            if !prepared(learner, on) {
-                continue;
-            }
-            let Some(household) = household_of.get(person) else { continue };
-            if !covered.insert(*household) {
-                continue;
-            }
-            if let Some(entry) = kelurahan_of.get(household).and_then(|k| out.get_mut(k)) {
+            if covered.binary_search(household).is_ok() {
                 entry.covered = entry.covered.saturating_add(1);
             }
         }
