@@ -328,8 +328,8 @@ pub(crate) fn define(c: &mut Criterion) {
         // outcome while the committer batches whoever is waiting.
         let (book, _) = store.open_book::<Cashbook>("ledger/committer", clock()).unwrap();
         let committer = GroupCommitter::start(book, GroupOptions::new()).unwrap();
-        let threads = 32;
-        let per_thread = if smoke { 4 } else { 400 };
+        let threads = 128;
+        let per_thread = if smoke { 2 } else { 100 };
         let next = std::sync::atomic::AtomicU64::new(0);
         let run = |record: bool| -> (Duration, Vec<Duration>) {
             let start = Instant::now();

@@ -157,6 +157,13 @@ impl Store {
         let candidates = self.snapshots_of(stream)?;
         let mut start: Option<(A, u64)> = None;
         for snap in candidates {
+            let snap = match snap {
+                Ok(snap) => snap,
+                Err(rejected) => {
+                    report.rejected.push(rejected);
+                    continue;
+                }
+            };
             let reject = |reason: String| RejectedSnapshot { sequence: snap.sequence, reason };
             let current = if snap.sequence == 0 {
                 Some(codec::GENESIS.to_owned())
@@ -199,7 +206,10 @@ impl Store {
         Ok((book, report))
     }
 
-    fn snapshots_of(&self, stream: &str) -> Result<Vec<SnapshotRow>, StoreError> {
+    fn snapshots_of(
+        &self,
+        stream: &str,
+    ) -> Result<Vec<Result<SnapshotRow, RejectedSnapshot>>, StoreError> {
         let conn = self.shared.conn();
         let sql = |e: rusqlite::Error| self.shared.sql(&e);
         let mut stmt = conn
@@ -210,18 +220,23 @@ impl Store {
             .map_err(sql)?;
         let rows = stmt
             .query_map([stream], |r| {
-                Ok(SnapshotRow {
-                    sequence: to_u64(r.get(0)?),
-                    schema_version: r.get(1)?,
-                    chain_hash: r.get(2)?,
-                    state_json: r.get(3)?,
-                    hash: r.get(4)?,
-                })
+                let sequence = to_u64(r.get(0)?);
+                let row = (|| {
+                    Ok(SnapshotRow {
+                        sequence,
+                        schema_version: r.get(1)?,
+                        chain_hash: r.get(2)?,
+                        state_json: r.get(3)?,
+                        hash: r.get(4)?,
+                    })
+                })();
+                Ok(row.map_err(|e: rusqlite::Error| RejectedSnapshot {
+                    sequence,
+                    reason: format!("a column cannot be read: {e}"),
+                }))
             })
             .map_err(sql)?;
-        // A row whose columns cannot be read is skipped here and so never
-        // used: the book then replays from an older snapshot or the start.
-        Ok(rows.filter_map(Result::ok).collect())
+        rows.collect::<Result<Vec<_>, _>>().map_err(sql)
     }
 
     fn hash_of(&self, stream: &str, sequence: u64) -> Result<Option<String>, StoreError> {

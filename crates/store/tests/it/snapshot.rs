@@ -139,3 +139,18 @@ fn a_transfer_snapshot_round_trips() {
     assert_eq!((report.snapshot, report.replayed), (Some(3), 0));
     assert_eq!(again.state(), book.state());
 }
+
+#[test]
+fn an_unreadable_snapshot_row_is_reported_not_used() {
+    let dir = TempDir::new("snap-unreadable");
+    let state = filled(&dir, &[2], 3);
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    conn.execute("UPDATE snapshots SET state_json = x'00ff' WHERE sequence = 2", []).unwrap();
+    drop(conn);
+    let store = Store::open(dir.db()).unwrap();
+    let (book, report) = store.open_book::<Savings>("savings", clock()).unwrap();
+    assert_eq!(book.state(), &state);
+    assert_eq!((report.snapshot, report.replayed), (None, 3));
+    assert_eq!(report.rejected[0].sequence, 2);
+    assert!(report.rejected[0].reason.contains("cannot be read"), "{:?}", report.rejected);
+}
