@@ -70,6 +70,19 @@ impl AutoFillPlan {
     }
 }
 
+/// How the greedy pass orders shifts and picks volunteers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Strategy {
+    /// Most-constrained shift first, least-flexible volunteer first.
+    Scarcity,
+    /// Earliest-ending shift first, best fit (the volunteer free most
+    /// recently) among the first [`BEST_FIT`] who fit.
+    EarliestEnd,
+}
+
+/// How many fitting volunteers the best-fit choice looks at.
+const BEST_FIT: usize = 32;
+
 /// One open shift in planning.
 struct Need<'a> {
     shift: &'a Shift,
@@ -110,6 +123,11 @@ impl<'a> Planner<'a> {
             .or_insert_with(|| base.cloned().unwrap_or_default())
             .insert(Booking { start: s.start, end: s.end, shift: s.id, assignment: tag });
         tag
+    }
+
+    /// The end of the person's last booking ending at or before `at`.
+    fn free_since(&self, person: PersonId, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.schedule(person).and_then(|s| s.last_end_before(at))
     }
 
     fn unplace(&mut self, v: &Volunteer, s: &Shift, tag: AssignmentId) {
@@ -190,6 +208,18 @@ impl Roster {
         from: DateTime<Utc>,
     ) -> Result<AutoFillPlan, RosterError> {
         self.check_incident_open(incident)?;
+        let scarcity = self.plan_with(incident, from, Strategy::Scarcity);
+        let packing = self.plan_with(incident, from, Strategy::EarliestEnd);
+        // Ties go to the scarcity plan, which spreads work more fairly.
+        Ok(if packing.filled() > scarcity.filled() { packing } else { scarcity })
+    }
+
+    fn plan_with(
+        &self,
+        incident: IncidentId,
+        from: DateTime<Utc>,
+        strategy: Strategy,
+    ) -> AutoFillPlan {
         let Setup { mut needs, mut pools } = self.setup(incident, from);
         let open_seats: u32 = needs.iter().map(|n| u32::from(n.seats)).sum();
         // Flexibility: how many open seats a volunteer could take at all.
@@ -222,6 +252,13 @@ impl Roster {
             });
         }
         needs.sort_by(|a, b| {
+            if strategy == Strategy::EarliestEnd {
+                return (a.shift.end, a.shift.start, a.shift.id).cmp(&(
+                    b.shift.end,
+                    b.shift.start,
+                    b.shift.id,
+                ));
+            }
             let pa = pools.get(a.pool).map_or(0, Vec::len);
             let pb = pools.get(b.pool).map_or(0, Vec::len);
             (pa * usize::from(b.seats))
@@ -239,13 +276,40 @@ impl Roster {
         for (i, need) in needs.iter_mut().enumerate() {
             let Some(pool) = pools.get(need.pool) else { continue };
             let Some(slot) = placed.get_mut(i) else { continue };
-            for v in pool {
-                if need.seats == 0 {
-                    break;
-                }
-                if need.holders.contains(&v.id) || !planner.fits(v, need.shift) {
-                    continue;
-                }
+            let mut k = 0;
+            while need.seats > 0 {
+                let chosen = match strategy {
+                    Strategy::Scarcity => {
+                        let mut found = None;
+                        while let Some(v) = pool.get(k).copied() {
+                            k += 1;
+                            if !need.holders.contains(&v.id) && planner.fits(v, need.shift) {
+                                found = Some(v);
+                                break;
+                            }
+                        }
+                        found
+                    }
+                    Strategy::EarliestEnd => {
+                        // Best fit among the first few that fit: the one free
+                        // most recently (classic k-machine interval packing).
+                        let mut best: Option<(&Volunteer, Option<DateTime<Utc>>)> = None;
+                        for v in pool
+                            .iter()
+                            .filter(|v| {
+                                !need.holders.contains(&v.id) && planner.fits(v, need.shift)
+                            })
+                            .take(BEST_FIT)
+                        {
+                            let free_since = planner.free_since(v.person(), need.shift.start);
+                            if best.is_none_or(|(_, b)| free_since > b) {
+                                best = Some((v, free_since));
+                            }
+                        }
+                        best.map(|(v, _)| v)
+                    }
+                };
+                let Some(v) = chosen else { break };
                 let tag = planner.place(v, need.shift);
                 slot.push((v, tag));
                 need.holders.insert(v.id);
@@ -339,7 +403,7 @@ impl Roster {
             order.into_iter().filter_map(|(i, v)| needs.get(i).map(|n| (n.shift.id, v))).collect();
         let unfilled =
             needs.iter().filter(|n| n.seats > 0).map(|n| (n.shift.id, n.seats)).collect();
-        Ok(AutoFillPlan { placements, open_seats, unfilled })
+        AutoFillPlan { placements, open_seats, unfilled }
     }
 
     /// The best plan by exhaustive branch and bound, or `None` if it needs

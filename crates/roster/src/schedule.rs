@@ -108,6 +108,11 @@ impl Schedule {
         best
     }
 
+    /// The end of the last booking ending at or before `at`.
+    pub(crate) fn last_end_before(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.by_start.range(..at).rev().map(|(_, b)| b.end).find(|end| *end <= at)
+    }
+
     /// Seconds committed within `[from, to)`.
     pub(crate) fn seconds_within(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
         self.by_start
