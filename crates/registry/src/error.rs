@@ -230,6 +230,14 @@ pub enum RegistryError {
     /// A value failed validation while reading input (CSV).
     #[error(transparent)]
     Validation(#[from] ValidationError),
+    /// CSV could not be read or written.
+    #[error("csv line {line}: {message}")]
+    Csv {
+        /// The line (0 when unknown).
+        line: u64,
+        /// What went wrong.
+        message: String,
+    },
     /// An import was refused as a whole; nothing was applied.
     #[error("import refused, nothing applied: {}", summary(errors))]
     Import {

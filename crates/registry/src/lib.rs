@@ -60,14 +60,54 @@
 //! | code lists | [`Relationship`] (SHDK), [`Education`], [`DisabilityKind`], [`ChronicIllness`], Regsosek dwelling categories |
 //! | queries | by id / NIK / number, per region and RT, [`Registry::vulnerable_members`] with [`VulnerabilityThresholds`] |
 //! | targeting | [`Criteria`] (JSON) → [`Eligible`] households with [`Reason`]s |
+//! | dedup | [`Registry::duplicate_candidates`] → [`DuplicateCandidate`]s with [`DuplicateReason`]s; reviewed by [`MergePersons`] or [`DismissDuplicate`] |
+//! | statistics | [`Registry::statistics`] per kelurahan with [`StatsOptions::suppress_below`] (small cells shown as `"<k"`) |
+//! | CSV | [`Registry::write_csv`], [`read_csv`] → [`RegistryCommand::Import`] (all rows or none) |
+//!
+//! # CSV columns
+//!
+//! One row per active member; household columns repeat on each row. Read by
+//! header name (any order, case ignored); written in this order:
+//!
+//! | column | content |
+//! |---|---|
+//! | `household_id` | the household's id (UUID; mint new ones with core's `IdGenerator`) |
+//! | `kk_number` | No KK or temporary local number (16 digits), may be empty |
+//! | `kelurahan` | village-level Kemendagri code, `62.71.05.1004` or `6271051004` |
+//! | `rt`, `rw` | numbers 1-999 |
+//! | `address` | street address |
+//! | `phone` | contact phone, normalised on import (`+62…` → `0…`), may be empty |
+//! | `registered_on` | the household's registration date |
+//! | `person_id` | the person's id (UUID) |
+//! | `nik` | 16-digit NIK, may be empty |
+//! | `name` | full name |
+//! | `sex` | `L`/`LK`/`Laki-laki` or `P`/`Pr`/`Perempuan` (written `L`/`P`) |
+//! | `birth_date` | `YYYY-MM-DD` (also `DD-MM-YYYY`, `DD/MM/YYYY` on import) |
+//! | `birth_date_estimated` | `true`/`false` (empty = false) |
+//! | `shdk` | relationship to the head: SIAK label or code (`Kepala Keluarga`, `Istri`, `4`…) |
+//! | `member_since` | membership start; members who joined after `registered_on` are imported as moved in |
+//! | `disability`, `disability_severity` | Dukcapil Cacat label (`Fisik`, `Netra/Buta`…) and severity |
+//! | `chronic_illness` | Dukcapil sakit menahun label (`Jantung`, `TBC`…) |
+//! | `maternal`, `maternal_recorded_on` | `Hamil` or `Menyusui` and the date recorded |
+//! | `education` | Pendidikan dalam KK label (aliases such as `Tidak/Blm Sekolah`, `Strata-II`) |
+//! | `occupation` | Dukcapil pekerjaan code 1-89 |
+//!
+//! Labels are compared lower-case without spaces (OpenSID's SIAK import
+//! rule) and numeric codes pass through. The CSV holds the current state:
+//! history, welfare, dwellings, incidents and assistance stay in the journal,
+//! and a household in the "needs head" state (no head row) cannot be
+//! imported until it has a head.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod command;
+mod csv_io;
+mod dedup;
 mod error;
 mod model;
 mod query;
 mod registry;
+mod stats;
 mod targeting;
 
 pub use command::{
@@ -76,6 +116,8 @@ pub use command::{
     RegisterHousehold, RegistryCommand, RegistryEvent, SplitHousehold, TransferMember,
     UpdateContact, UpdateDwelling, UpdateMemberFacts, UpdateWelfare,
 };
+pub use csv_io::{CSV_COLUMNS, read_csv};
+pub use dedup::{DuplicateCandidate, DuplicateReason};
 pub use error::{RegistryError, RowError};
 pub use model::{
     Address, ChronicIllness, Consent, DamageLevel, Desil, Disability, DisabilityKind, Distribution,
@@ -86,4 +128,5 @@ pub use model::{
 };
 pub use query::{Vulnerability, VulnerabilityThresholds, VulnerableMember};
 pub use registry::{DwellingRecord, Household, Membership, PersonRecord, Registry};
+pub use stats::{Cell, KelurahanStats, StatsOptions};
 pub use targeting::{Criteria, DwellingFlag, Eligible, Reason};

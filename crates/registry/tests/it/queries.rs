@@ -157,3 +157,111 @@ fn targeting_from_json_with_reasons() {
     assert_eq!(t.reg.target(&Criteria::AnyVulnerable, today(), &th).len(), 1);
     assert!(t.reg.target(&Criteria::Dwelling(DwellingFlag::StiltHouse), today(), &th).is_empty());
 }
+
+#[test]
+fn duplicate_candidates_are_scored_with_reasons_and_dismissable() {
+    use tangguh_registry::{DismissDuplicate, DuplicateReason, UpdateContact};
+    let mut t = T::new();
+    // same name + birth date in the same kelurahan, different households
+    let (a, budi1) = t.household(MUNGKU_BARU);
+    let (b, budi2) = t.household(MUNGKU_BARU);
+    // NIK encodes the other's recorded birth date (recorded date corrected)
+    let nik: Nik = "6271054101800001".parse().unwrap();
+    let x1 = t.person("Ani  Lestari", d(1980, 1, 2), Sex::Female).with_nik(nik);
+    let x2 = t.person("ANI LESTARI", d(1980, 1, 1), Sex::Female);
+    let (x1i, x2i) = (x1.id, x2.id);
+    t.ok(C::RegisterHousehold(t.register_cmd(PETUK_BUKIT, x1)));
+    t.ok(C::RegisterHousehold(t.register_cmd(MUNGKU_BARU, x2)));
+    // same phone on two heads
+    let phone: tangguh_registry::Phone = "0812 1111 2222".parse().unwrap();
+    for h in [a, b] {
+        t.ok(C::UpdateContact(UpdateContact {
+            household: h,
+            phone: Some(phone.clone()),
+            geo: None,
+            consent: None,
+            date: d(2026, 3, 1),
+        }));
+    }
+    let unrelated = t.add(a, "Lain", d(2001, 1, 1), Sex::Male, Relationship::Child);
+    let candidates = t.reg.duplicate_candidates(today(), 0);
+    assert_eq!(candidates.len(), 2, "{candidates:?}");
+    let top = &candidates[0];
+    assert_eq!((top.first, top.second), (budi1, budi2));
+    assert_eq!(
+        top.reasons,
+        vec![
+            DuplicateReason::SameNameAndBirthDate,
+            DuplicateReason::SamePhone,
+            DuplicateReason::SameKelurahan,
+            DuplicateReason::SameSex
+        ]
+    );
+    assert_eq!(top.score, 120);
+    let second = &candidates[1];
+    assert_eq!((second.first, second.second), (x1i, x2i));
+    assert_eq!(
+        second.reasons,
+        vec![DuplicateReason::NikEncodesBirthDate, DuplicateReason::SameSex]
+    );
+    assert!(candidates.iter().all(|c| c.first != unrelated && c.second != unrelated));
+    assert_eq!(t.reg.duplicate_candidates(today(), 100).len(), 1);
+    t.ok(C::DismissDuplicate(DismissDuplicate {
+        first: budi2,
+        second: budi1,
+        date: d(2026, 11, 1),
+        note: None,
+    }));
+    let after = t.reg.duplicate_candidates(today(), 0);
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].first, x1i);
+}
+
+#[test]
+fn statistics_per_kelurahan_with_suppression() {
+    use tangguh_registry::{Cell, StatsOptions};
+    let mut t = T::new();
+    let (a, head) = t.household(MUNGKU_BARU);
+    t.add(a, "Bayi", d(2025, 1, 1), Sex::Female, Relationship::Child);
+    t.add(a, "Nenek", d(1950, 1, 1), Sex::Female, Relationship::Parent);
+    let (b, _) = t.household(MUNGKU_BARU);
+    let (_, _) = t.household(PETUK_BUKIT);
+    let flood = t.ids.next_id();
+    let mut impact = IncidentImpact::new(flood, d(2026, 11, 20), 90, DamageLevel::Heavy);
+    impact.displaced = true;
+    t.ok(C::RecordIncidentImpact(RecordIncidentImpact { household: b, impact }));
+    t.ok(C::RecordDistribution(RecordDistribution {
+        household: a,
+        distribution: sembako(&t, 1, d(2026, 11, 21)),
+    }));
+    t.ok(C::EndMembership(tangguh_registry::EndMembership::new(
+        head,
+        tangguh_registry::EndReason::Death,
+        d(2026, 11, 1),
+    )));
+    let mut options = StatsOptions::on(today());
+    options.incident = Some(flood);
+    let stats = t.reg.statistics(&options);
+    let mb = &stats[&MUNGKU_BARU.parse().unwrap()];
+    assert_eq!(mb.households, Cell::Count(2));
+    assert_eq!(mb.people, Cell::Count(3));
+    assert_eq!(mb.female, Cell::Count(2));
+    assert_eq!(mb.age_0_4, Cell::Count(1));
+    assert_eq!(mb.age_60_plus, Cell::Count(1));
+    assert_eq!(mb.vulnerable_people, Cell::Count(2));
+    assert_eq!(mb.vulnerable_households, Cell::Count(1));
+    assert_eq!(mb.needs_head, Cell::Count(1));
+    assert_eq!(mb.affected_households, Cell::Count(1));
+    assert_eq!(mb.displaced_households, Cell::Count(1));
+    assert_eq!(mb.assisted_households, Cell::Count(1));
+    options.suppress_below = Some(3);
+    let public = t.reg.statistics(&options);
+    let mb = &public[&MUNGKU_BARU.parse().unwrap()];
+    assert_eq!(mb.people, Cell::Count(3));
+    assert_eq!(mb.households.to_string(), "<3");
+    let json = serde_json::to_value(mb).unwrap();
+    assert_eq!(json["households"], "<3");
+    assert_eq!(json["people"], 3);
+    assert_eq!(json["age_5_17"], 0);
+    assert_eq!(public.len(), 2);
+}
