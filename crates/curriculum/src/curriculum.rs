@@ -30,6 +30,8 @@ pub struct Curriculum {
     pub(crate) courses: BTreeMap<CourseId, Course>,
     pub(crate) course_codes: BTreeMap<CourseCode, CourseId>,
     pub(crate) requirements: BTreeMap<RequirementId, RequirementNode>,
+    /// The requirement graph compiled for evaluation.
+    pub(crate) compiled: crate::compiled::Compiled,
     pub(crate) tracks: BTreeMap<TrackId, Track>,
     pub(crate) cohorts: BTreeMap<CohortId, Cohort>,
     pub(crate) walk_ins: BTreeMap<WalkInId, WalkIn>,
@@ -868,6 +870,7 @@ impl Curriculum {
                 }
             }
             E::RequirementDefined { requirement, node } => {
+                self.compiled.define(*requirement, node);
                 self.requirements.insert(*requirement, node.clone());
             }
             E::TrackDefined { track, name, courses, requirement } => {

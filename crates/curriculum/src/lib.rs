@@ -105,6 +105,7 @@
 mod certificate;
 mod cohort;
 mod command;
+mod compiled;
 mod course;
 mod curriculum;
 mod error;

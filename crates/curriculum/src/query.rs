@@ -10,6 +10,7 @@ use tangguh_core::{CompetencyCode, Credential, HouseholdId, Name, PersonId, Regi
 
 use crate::certificate::Certificate;
 use crate::cohort::{AssessmentResult, AttendanceStatus, Cohort, ParticipantStatus, PinnedVersion};
+use crate::compiled::Node;
 use crate::course::Course;
 use crate::curriculum::{Curriculum, Learner};
 use crate::error::CurriculumError;
@@ -203,14 +204,24 @@ impl Curriculum {
         id: RequirementId,
         learner: Option<&Learner>,
         on: NaiveDate,
+        sink: Option<&mut Vec<Unmet>>,
+    ) -> bool {
+        self.compiled.position(id).is_some_and(|p| self.evaluate_at(p, learner, on, sink))
+    }
+
+    fn evaluate_at(
+        &self,
+        position: usize,
+        learner: Option<&Learner>,
+        on: NaiveDate,
         mut sink: Option<&mut Vec<Unmet>>,
     ) -> bool {
-        let Some(node) = self.requirements.get(&id) else { return false };
+        let Some(node) = self.compiled.node(position) else { return false };
         match node {
-            RequirementNode::CourseCompleted { course, still_valid } => {
+            Node::Course { course, still_valid } => {
                 course_met(learner, *course, *still_valid, on, sink)
             }
-            RequirementNode::CredentialHeld { competency, level } => {
+            Node::Credential { competency, level } => {
                 let met = learner.is_some_and(|l| holds(l, competency, *level, on));
                 if !met && let Some(out) = sink {
                     out.push(Unmet::CredentialMissing {
@@ -220,7 +231,7 @@ impl Curriculum {
                 }
                 met
             }
-            RequirementNode::MinimumAge { years } => {
+            Node::Age { years } => {
                 let age = learner.and_then(|l| l.birth_date).map(|b| age_on(b, on));
                 let met = age.is_some_and(|a| a >= u32::from(*years));
                 if !met && let Some(out) = sink {
@@ -228,51 +239,38 @@ impl Curriculum {
                 }
                 met
             }
-            RequirementNode::AllOf { of } => {
+            Node::All { of } => {
                 let mut met = true;
                 for child in of {
-                    let ok = self.evaluate(*child, learner, on, sink.as_deref_mut());
-                    met &= ok;
+                    met &= self.evaluate_at(*child, learner, on, sink.as_deref_mut());
                     if !met && sink.is_none() {
                         return false;
                     }
                 }
                 met
             }
-            RequirementNode::AnyOf { of } => self.evaluate_group(id, 1, of, learner, on, sink),
-            RequirementNode::AtLeast { n, of } => {
-                self.evaluate_group(id, *n, of, learner, on, sink)
-            }
-        }
-    }
-
-    fn evaluate_group(
-        &self,
-        id: RequirementId,
-        needed: u32,
-        of: &[RequirementId],
-        learner: Option<&Learner>,
-        on: NaiveDate,
-        sink: Option<&mut Vec<Unmet>>,
-    ) -> bool {
-        let mut met = 0u32;
-        for child in of {
-            if self.evaluate(*child, learner, on, None) {
-                met = met.saturating_add(1);
-                if met >= needed {
-                    return true;
+            Node::AtLeast { id, n, of } => {
+                let mut met = 0u32;
+                for child in of {
+                    if self.evaluate_at(*child, learner, on, None) {
+                        met = met.saturating_add(1);
+                        if met >= *n {
+                            return true;
+                        }
+                    }
                 }
-            }
-        }
-        if let Some(out) = sink {
-            out.push(Unmet::GroupShort { requirement: id, needed, met });
-            for child in of {
-                if !self.evaluate(*child, learner, on, None) {
-                    self.evaluate(*child, learner, on, Some(out));
+                if let Some(out) = sink {
+                    out.push(Unmet::GroupShort { requirement: *id, needed: *n, met });
+                    for child in of {
+                        if !self.evaluate_at(*child, learner, on, None) {
+                            self.evaluate_at(*child, learner, on, Some(out));
+                        }
+                    }
                 }
+                false
             }
+            Node::Missing => false,
         }
-        false
     }
 
     /// Whether `person` meets requirement `id` on `on` (no allocation: the
