@@ -465,14 +465,15 @@ pub enum ScheduleError {
     },
 }
 
-/// One generated row before presentation.
+/// One generated row before presentation; amounts in the currency's
+/// smallest unit (see `arith::Currency::units`).
 #[derive(Debug, Clone, Copy)]
 struct Row {
     from: NaiveDate,
     due: NaiveDate,
-    principal: Decimal,
-    interest: Decimal,
-    outstanding_after: Decimal,
+    principal: i128,
+    interest: i128,
+    outstanding_after: i128,
 }
 
 /// Generates the repayment schedule for `terms`.
@@ -499,30 +500,33 @@ pub fn generate_schedule(terms: &LoanTerms) -> Result<Schedule, ScheduleError> {
 }
 
 fn assemble(rows: &[Row], cur: &arith::Currency) -> Result<Schedule, ScheduleError> {
+    let overflow = |what: &'static str| ScheduleError::Overflow { what };
     let mut installments = Vec::with_capacity(rows.len());
-    let mut total_principal = Decimal::ZERO;
-    let mut total_interest = Decimal::ZERO;
-    let mut total_repayment = Decimal::ZERO;
+    let (mut total_principal, mut total_interest) = (0i128, 0i128);
     for (i, r) in rows.iter().enumerate() {
-        let total = arith::add(r.principal, r.interest, "installment total")?;
-        total_principal = arith::add(total_principal, r.principal, "total principal")?;
-        total_interest = arith::add(total_interest, r.interest, "total interest")?;
-        total_repayment = arith::add(total_repayment, total, "total repayment")?;
+        let total =
+            r.principal.checked_add(r.interest).ok_or_else(|| overflow("installment total"))?;
+        total_principal =
+            total_principal.checked_add(r.principal).ok_or_else(|| overflow("total principal"))?;
+        total_interest =
+            total_interest.checked_add(r.interest).ok_or_else(|| overflow("total interest"))?;
         installments.push(Installment {
             n: u32::try_from(i).map_or(u32::MAX, |x| x.saturating_add(1)),
             from_date: r.from,
             due_date: r.due,
             days: u32::try_from(dates::days_between(r.from, r.due)).unwrap_or(0),
-            principal: cur.present(r.principal),
-            interest: cur.present(r.interest),
-            total: cur.present(total),
-            outstanding_after: cur.present(r.outstanding_after),
+            principal: cur.decimal(r.principal)?,
+            interest: cur.decimal(r.interest)?,
+            total: cur.decimal(total)?,
+            outstanding_after: cur.decimal(r.outstanding_after)?,
         });
     }
+    let total_repayment =
+        total_principal.checked_add(total_interest).ok_or_else(|| overflow("total repayment"))?;
     Ok(Schedule {
         installments,
-        total_principal: cur.present(total_principal),
-        total_interest: cur.present(total_interest),
-        total_repayment: cur.present(total_repayment),
+        total_principal: cur.decimal(total_principal)?,
+        total_interest: cur.decimal(total_interest)?,
+        total_repayment: cur.decimal(total_repayment)?,
     })
 }

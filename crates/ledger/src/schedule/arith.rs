@@ -39,6 +39,16 @@ pub(super) fn div(a: Decimal, b: Decimal, what: &'static str) -> R<Decimal> {
     a.checked_div(b).ok_or_else(|| overflow(what))
 }
 
+/// `x > 0` without rescaling.
+pub(super) fn pos(x: Decimal) -> bool {
+    !x.is_zero() && x.is_sign_positive()
+}
+
+/// `x < 0` without rescaling.
+pub(super) fn neg(x: Decimal) -> bool {
+    !x.is_zero() && x.is_sign_negative()
+}
+
 /// `10^k` as a decimal (k ≤ 28).
 fn pow10(k: u32, what: &'static str) -> R<Decimal> {
     let mut p = Decimal::ONE;
@@ -63,14 +73,14 @@ const POW10: [u128; 39] = {
 
 /// Number of decimal digits of `m` (0 for 0).
 fn digit_count(m: u128) -> u32 {
-    let mut d = 0u32;
-    for p in POW10 {
-        if m < p {
-            return d;
-        }
-        d = d.saturating_add(1);
+    // floor(bits × log10 2) is the digit count or one less.
+    let bits = 128u32.saturating_sub(m.leading_zeros());
+    let guess = bits.saturating_mul(1233) >> 12;
+    match POW10.get(usize::try_from(guess).unwrap_or(usize::MAX)) {
+        Some(&p) if m >= p => guess.saturating_add(1),
+        Some(_) => guess,
+        None => 39,
     }
-    d
 }
 
 /// Rounds to `dp` decimal places, HALF_EVEN (`setScale(dp, HALF_EVEN)`),
@@ -167,8 +177,12 @@ impl Currency {
     /// `Money.of(currency, x)`: multiples (0 digits, positive amounts, ties
     /// up) then `setScale(digits, HALF_EVEN)`.
     pub(super) fn money(&self, x: Decimal) -> R<Decimal> {
+        // Already at currency scale and no currency multiple to apply.
+        if x.scale() <= self.digits && (self.digits > 0 || self.multiple.is_zero()) {
+            return Ok(x);
+        }
         let mut v = x;
-        if self.digits == 0 && self.multiple > Decimal::ZERO && v > Decimal::ZERO {
+        if self.digits == 0 && pos(self.multiple) && pos(v) {
             let q = div(v, self.multiple, "currency multiple")?;
             let floor = mul(q.floor(), self.multiple, "currency multiple")?;
             let ceil = mul(q.ceil(), self.multiple, "currency multiple")?;
@@ -221,8 +235,29 @@ impl Currency {
         }
     }
 
+    /// An amount at currency scale as an integer of the smallest unit.
+    pub(super) fn units(&self, x: Decimal) -> R<i128> {
+        let mut v = round_he(x, self.digits);
+        if v.scale() != self.digits {
+            v.rescale(self.digits);
+        }
+        if v.scale() != self.digits {
+            return Err(ScheduleError::Overflow { what: "amount scale" });
+        }
+        Ok(v.mantissa())
+    }
+
+    /// The inverse of [`Currency::units`].
+    pub(super) fn decimal(&self, u: i128) -> R<Decimal> {
+        Decimal::try_from_i128_with_scale(u, self.digits)
+            .map_err(|_| ScheduleError::Overflow { what: "amount" })
+    }
+
     /// Presents an amount with exactly `digits` decimals.
     pub(super) fn present(&self, x: Decimal) -> Decimal {
+        if x.scale() == self.digits {
+            return x;
+        }
         let mut v = round_he(x, self.digits);
         v.rescale(self.digits);
         v
@@ -244,6 +279,13 @@ mod tests {
         assert_eq!(sig(d("41.66666666675"), "t").unwrap(), d("41.6666666668"));
         assert_eq!(sig(d("0.000833333333333333"), "t").unwrap(), d("0.000833333333333"));
         assert_eq!(sig(d("1234567890123456"), "t").unwrap(), d("1234567890120000"));
+        assert_eq!(sig(d("999999999999.5"), "t").unwrap(), d("1000000000000"));
+        assert_eq!(sig(d("123456789012"), "t").unwrap(), d("123456789012"));
+        for k in 0..38u32 {
+            let p = 10u128.pow(k);
+            assert_eq!(digit_count(p), k + 1);
+            assert_eq!(digit_count(p - 1), k);
+        }
     }
 
     #[test]

@@ -127,32 +127,48 @@ fn remaining_principal_periods(terms: &LoanTerms, elapsed: u32) -> u32 {
     n.saturating_sub(elapsed).saturating_sub(grace_after)
 }
 
+fn ov(what: &'static str) -> ScheduleError {
+    ScheduleError::Overflow { what }
+}
+fn iadd(a: i128, b: i128, what: &'static str) -> R<i128> {
+    a.checked_add(b).ok_or_else(|| ov(what))
+}
+fn isub(a: i128, b: i128, what: &'static str) -> R<i128> {
+    a.checked_sub(b).ok_or_else(|| ov(what))
+}
+
 /// Generates the cumulative schedule rows.
+///
+/// Amounts live as integers of the currency's smallest unit inside the loop
+/// (`Money` values are always at currency scale, and sums and differences
+/// of multiples stay multiples, so `Money.of` on them is the identity);
+/// every step that rounds (interest, division, multiples, the EMI) goes
+/// through [`Currency`] on decimals.
 pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
     let periods = dates::periods(terms)?;
     let n = terms.number_of_repayments;
-    let principal = terms.principal;
+    let principal = cur.units(terms.principal)?;
     let k_principal = terms.grace_on_principal_periods;
     let g_interest = terms.grace_on_interest_periods;
     let free = terms.interest_free_periods;
 
-    // Flat: total interest (calculateTotalInterestCharged).
+    // Flat: total interest (calculateTotalInterestCharged) and the shares.
     let flat = terms.interest_method == InterestMethod::Flat;
-    let (flat_total_due, flat_per_installment) = if flat {
-        let (total, per) = flat_totals(terms, cur, &periods)?;
-        let free_part = mul(per, Decimal::from(free), "flat interest")?;
-        (cur.money(sub(total, free_part, "flat interest")?)?, per)
+    let flat_shares = if flat { Some(FlatShares::new(terms, cur, &periods)?) } else { None };
+    let flat_principal_base = if flat {
+        let periods_left = remaining_principal_periods(terms, 0);
+        cur.units(cur.divided_by(terms.principal, Decimal::from(periods_left))?)?
     } else {
-        (Decimal::ZERO, Decimal::ZERO)
+        0
     };
 
     let mut rows: Vec<Row> = Vec::with_capacity(periods.len());
     let mut outstanding = principal;
-    let mut cum_principal = Decimal::ZERO;
-    let mut cum_interest = Decimal::ZERO;
-    let mut brought_forward = Decimal::ZERO;
-    let mut emi: Option<Decimal> = None;
-    let mut fixed_principal: Option<Decimal> = None;
+    let mut cum_principal = 0i128;
+    let mut cum_interest = 0i128;
+    let mut brought_forward = 0i128;
+    let mut emi: Option<i128> = None;
+    let mut fixed_principal: Option<i128> = None;
 
     let unit_rate = rate_per_unit(terms)?;
     // SAME_AS_REPAYMENT: one rate for every period.
@@ -165,7 +181,7 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
 
     let mut period_number = 0u32;
     for (from, due) in periods {
-        if outstanding.is_zero() {
+        if outstanding == 0 {
             break;
         }
         period_number = period_number.saturating_add(1);
@@ -174,42 +190,38 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
         let in_interest_grace = p <= g_interest;
         let in_interest_free = p <= free;
 
-        let (mut interest, new_bf, interest_for_principal) = if flat {
-            let (i, bf) = flat_interest(
-                terms,
-                cur,
-                p,
-                flat_total_due,
-                flat_per_installment,
-                brought_forward,
-            )?;
-            (i, bf, i)
-        } else {
-            let rate = match fixed_rate {
-                Some(r) => r,
-                None => period_rate(terms, unit_rate, from, due)?,
-            };
-            let before = cur.times_rate(outstanding, rate)?;
-            let after = if in_interest_grace || in_interest_free { Decimal::ZERO } else { before };
-            let (i, bf) = if after > Decimal::ZERO {
-                (cur.money(add(brought_forward, after, "interest")?)?, Decimal::ZERO)
-            } else if in_interest_free {
-                (Decimal::ZERO, brought_forward)
-            } else {
-                (after, cur.money(add(brought_forward, before, "interest")?)?)
-            };
-            // The principal part uses this period's own interest, not what
-            // grace brought forward.
-            let own = if i > Decimal::ZERO {
-                cur.money(sub(i, brought_forward, "interest")?)?
-            } else {
-                cur.money(sub(bf, brought_forward, "interest")?)?
-            };
-            (i, bf, own)
+        let (mut interest, new_bf, interest_for_principal) = match &flat_shares {
+            Some(shares) => {
+                let (i, bf) = shares.interest(terms, p, brought_forward)?;
+                (i, bf, i)
+            }
+            None => {
+                let rate = match fixed_rate {
+                    Some(r) => r,
+                    None => period_rate(terms, unit_rate, from, due)?,
+                };
+                let before = cur.units(cur.times_rate(cur.decimal(outstanding)?, rate)?)?;
+                let after = if in_interest_grace || in_interest_free { 0 } else { before };
+                let (i, bf) = if after > 0 {
+                    (iadd(brought_forward, after, "interest")?, 0)
+                } else if in_interest_free {
+                    (0, brought_forward)
+                } else {
+                    (after, iadd(brought_forward, before, "interest")?)
+                };
+                // The principal part uses this period's own interest, not
+                // what grace brought forward.
+                let own = if i > 0 {
+                    isub(i, brought_forward, "interest")?
+                } else {
+                    isub(bf, brought_forward, "interest")?
+                };
+                (i, bf, own)
+            }
         };
 
         let mut principal_part = if flat {
-            flat_principal(terms, cur, p, interest)?
+            flat_principal(cur, flat_principal_base, in_principal_grace, interest)?
         } else {
             match terms.amortization {
                 Amortization::EqualInstallments => {
@@ -217,16 +229,17 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
                         Some(e) => e,
                         None => {
                             let periods_left = remaining_principal_periods(terms, 0);
-                            let raw = pmt(pmt_rate(terms, unit_rate)?, periods_left, outstanding)?;
-                            let e = cur.money(cur.installment_multiple_raw(raw)?)?;
+                            let raw =
+                                pmt(pmt_rate(terms, unit_rate)?, periods_left, terms.principal)?;
+                            let e = cur.units(cur.money(cur.installment_multiple_raw(raw)?)?)?;
                             emi = Some(e);
                             e
                         }
                     };
                     if in_principal_grace {
-                        Decimal::ZERO
+                        0
                     } else {
-                        cur.money(sub(e, interest_for_principal, "principal")?)?
+                        isub(e, interest_for_principal, "principal")?
                     }
                 }
                 Amortization::EqualPrincipal => {
@@ -234,12 +247,14 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
                         Some(f) => f,
                         None => {
                             let periods_left = remaining_principal_periods(terms, 0);
-                            let f = cur.divided_by(principal, Decimal::from(periods_left))?;
+                            let f = cur.units(
+                                cur.divided_by(terms.principal, Decimal::from(periods_left))?,
+                            )?;
                             fixed_principal = Some(f);
                             f
                         }
                     };
-                    if in_principal_grace { Decimal::ZERO } else { f }
+                    if in_principal_grace { 0 } else { f }
                 }
             }
         };
@@ -251,39 +266,39 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
         {
             return Err(ScheduleError::EmiBelowInterest {
                 installment: p,
-                emi: cur.present(e),
-                interest: cur.present(interest),
+                emi: cur.present(cur.decimal(e)?),
+                interest: cur.present(cur.decimal(interest)?),
             });
         }
 
         // adjustPrincipalIfLastRepaymentPeriod
-        let cum_to_date = add(cum_principal, principal_part, "principal")?;
-        let remaining = sub(principal, cum_to_date, "principal")?;
-        if remaining < Decimal::ZERO || p == n {
-            principal_part = cur.money(add(principal_part, remaining, "principal")?)?;
+        let cum_to_date = iadd(cum_principal, principal_part, "principal")?;
+        let remaining = isub(principal, cum_to_date, "principal")?;
+        if remaining < 0 || p == n {
+            principal_part = iadd(principal_part, remaining, "principal")?;
         }
 
-        if flat {
+        if let Some(shares) = &flat_shares {
             // adjustInterestIfLastRepaymentPeriod
-            let cum_i = add(cum_interest, interest, "interest")?;
-            let remaining_i = sub(flat_total_due, cum_i, "interest")?;
-            if remaining_i < Decimal::ZERO || p == n {
-                interest = cur.money(add(interest, remaining_i, "interest")?)?;
+            let cum_i = iadd(cum_interest, interest, "interest")?;
+            let remaining_i = isub(shares.total_due, cum_i, "interest")?;
+            if remaining_i < 0 || p == n {
+                interest = iadd(interest, remaining_i, "interest")?;
             }
-            if interest < Decimal::ZERO {
+            if interest < 0 {
                 // Fineract: `adjusted = adjusted.plus(adjusted)`.
-                interest = add(interest, interest, "interest")?;
+                interest = iadd(interest, interest, "interest")?;
             }
         }
 
-        outstanding = cur.money(sub(outstanding, principal_part, "outstanding")?)?;
-        if outstanding < Decimal::ZERO {
-            principal_part = cur.money(add(principal_part, outstanding, "principal")?)?;
-            outstanding = Decimal::ZERO;
+        outstanding = isub(outstanding, principal_part, "outstanding")?;
+        if outstanding < 0 {
+            principal_part = iadd(principal_part, outstanding, "principal")?;
+            outstanding = 0;
         }
 
-        cum_principal = add(cum_principal, principal_part, "principal")?;
-        cum_interest = add(cum_interest, interest, "interest")?;
+        cum_principal = iadd(cum_principal, principal_part, "principal")?;
+        cum_interest = iadd(cum_interest, interest, "interest")?;
         brought_forward = new_bf;
         rows.push(Row {
             from,
@@ -295,10 +310,10 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
     }
 
     // Interest deferred by grace and never paid goes to the last row.
-    if brought_forward > Decimal::ZERO
+    if brought_forward > 0
         && let Some(last) = rows.last_mut()
     {
-        last.interest = add(last.interest, brought_forward, "interest")?;
+        last.interest = iadd(last.interest, brought_forward, "interest")?;
     }
     Ok(rows)
 }
@@ -325,69 +340,82 @@ fn flat_totals(
     Ok((total, per))
 }
 
-/// Flat interest of period `p`: `(interest, brought forward after)`.
-fn flat_interest(
-    terms: &LoanTerms,
-    cur: &Currency,
-    p: u32,
-    total_due: Decimal,
-    per_installment: Decimal,
-    brought_forward: Decimal,
-) -> R<(Decimal, Decimal)> {
-    let g = terms.grace_on_interest_periods;
-    let free = terms.interest_free_periods;
-    match terms.amortization {
-        // calculateTotalFlatInterestForInstallmentAveragingOutGracePeriods
-        Amortization::EqualInstallments => {
-            if p <= g || p <= free {
-                return Ok((Decimal::ZERO, brought_forward));
-            }
-            let paying =
-                terms.number_of_repayments.checked_sub(g).and_then(|x| x.checked_sub(free));
-            match paying {
-                Some(k) if k > 0 => {
-                    Ok((cur.divided_by(total_due, Decimal::from(k))?, brought_forward))
+/// Flat interest shares, computed once.
+struct FlatShares {
+    /// `totalInterestDue`: total minus the interest-free share.
+    total_due: i128,
+    /// Total without grace over all installments (equal principal spreading).
+    per_installment: i128,
+    /// `totalInterestDue` over the paying periods (equal installments), if any.
+    per_paying_period: Option<i128>,
+}
+
+impl FlatShares {
+    fn new(terms: &LoanTerms, cur: &Currency, periods: &[(NaiveDate, NaiveDate)]) -> R<Self> {
+        let (total, per) = flat_totals(terms, cur, periods)?;
+        let free_part = mul(per, Decimal::from(terms.interest_free_periods), "flat interest")?;
+        let total_due = cur.money(sub(total, free_part, "flat interest")?)?;
+        let paying = terms
+            .number_of_repayments
+            .checked_sub(terms.grace_on_interest_periods)
+            .and_then(|x| x.checked_sub(terms.interest_free_periods))
+            .filter(|k| *k > 0);
+        let per_paying_period = match paying {
+            Some(k) => Some(cur.units(cur.divided_by(total_due, Decimal::from(k))?)?),
+            None => None,
+        };
+        Ok(Self {
+            total_due: cur.units(total_due)?,
+            per_installment: cur.units(per)?,
+            per_paying_period,
+        })
+    }
+
+    /// Flat interest of period `p`: `(interest, brought forward after)`.
+    fn interest(&self, terms: &LoanTerms, p: u32, brought_forward: i128) -> R<(i128, i128)> {
+        let g = terms.grace_on_interest_periods;
+        let free = terms.interest_free_periods;
+        match terms.amortization {
+            // calculateTotalFlatInterestForInstallmentAveragingOutGracePeriods
+            Amortization::EqualInstallments => {
+                if p <= g || p <= free {
+                    return Ok((0, brought_forward));
                 }
-                _ => Err(ScheduleError::InvalidField {
-                    field: "grace_on_interest_periods",
-                    value: g.to_string(),
-                    reason: "flat interest needs at least one period with neither interest grace nor interest-free",
-                }),
+                match self.per_paying_period {
+                    Some(i) => Ok((i, brought_forward)),
+                    None => Err(ScheduleError::InvalidField {
+                        field: "grace_on_interest_periods",
+                        value: g.to_string(),
+                        reason: "flat interest needs at least one period with neither interest grace nor interest-free",
+                    }),
+                }
             }
-        }
-        // calculateTotalFlatInterestForPeriod
-        Amortization::EqualPrincipal => {
-            if p <= g {
-                Ok((Decimal::ZERO, cur.money(add(brought_forward, per_installment, "interest")?)?))
-            } else if p <= free {
-                Ok((Decimal::ZERO, brought_forward))
-            } else if p == g.saturating_add(1) {
-                Ok((cur.money(add(brought_forward, per_installment, "interest")?)?, Decimal::ZERO))
-            } else {
-                Ok((per_installment, brought_forward))
+            // calculateTotalFlatInterestForPeriod
+            Amortization::EqualPrincipal => {
+                if p <= g {
+                    Ok((0, iadd(brought_forward, self.per_installment, "interest")?))
+                } else if p <= free {
+                    Ok((0, brought_forward))
+                } else if p == g.saturating_add(1) {
+                    Ok((iadd(brought_forward, self.per_installment, "interest")?, 0))
+                } else {
+                    Ok((self.per_installment, brought_forward))
+                }
             }
         }
     }
 }
 
-/// `calculateTotalPrincipalPerPeriodWithoutGrace`.
-fn flat_principal(terms: &LoanTerms, cur: &Currency, p: u32, interest: Decimal) -> R<Decimal> {
-    let periods_left = remaining_principal_periods(terms, 0);
-    let mut per = cur.divided_by(terms.principal, Decimal::from(periods_left))?;
-    if p <= terms.grace_on_principal_periods {
-        per = Decimal::ZERO;
+/// `calculateTotalPrincipalPerPeriodWithoutGrace`; `base` is P / (n − grace).
+fn flat_principal(cur: &Currency, base: i128, in_grace: bool, interest: i128) -> R<i128> {
+    let per = if in_grace { 0 } else { base };
+    if cur.installment_multiple.is_none() {
+        return Ok(per);
     }
-    if cur.installment_multiple.is_some() {
-        // "principalPerPeriod 416.67 -> 417, interest 12.50 -> 12 (HALF_EVEN):
-        // 417 + 12 - 12.50 = 416.50 as principal", so the installment is a
-        // whole multiple.
-        let rounded_principal = cur.installment_multiple(per)?;
-        let rounded_interest = cur.installment_multiple(interest)?;
-        per = cur.money(sub(
-            add(rounded_principal, rounded_interest, "principal")?,
-            interest,
-            "principal",
-        )?)?;
-    }
-    Ok(per)
+    // "principalPerPeriod 416.67 -> 417, interest 12.50 -> 12 (HALF_EVEN):
+    // 417 + 12 - 12.50 = 416.50 as principal", so the installment is a whole
+    // multiple. (Applied in grace periods too, as Fineract does.)
+    let rounded_principal = cur.units(cur.installment_multiple(cur.decimal(per)?)?)?;
+    let rounded_interest = cur.units(cur.installment_multiple(cur.decimal(interest)?)?)?;
+    isub(iadd(rounded_principal, rounded_interest, "principal")?, interest, "principal")
 }

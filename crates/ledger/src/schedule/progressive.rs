@@ -25,7 +25,9 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::arith::{Currency, MC_DIGITS, R, add, div_mc, mul, mul_mc, round_he, sig, sub};
+use super::arith::{
+    Currency, MC_DIGITS, R, add, div_mc, mul, mul_mc, neg, pos, round_he, sig, sub,
+};
 use super::dates::{self, days_between, month_length};
 use super::{DaysInMonth, DaysInYear, LoanTerms, RepaymentUnit, Row, ScheduleError};
 
@@ -116,7 +118,7 @@ fn amortize(
         if principal_part > balance {
             principal_part = balance;
         }
-        if principal_part < Decimal::ZERO {
+        if neg(principal_part) {
             principal_part = Decimal::ZERO;
         }
         balance = cur.money(sub(balance, principal_part, "outstanding")?)?;
@@ -126,9 +128,9 @@ fn amortize(
         rows.push(Row {
             from,
             due,
-            principal: principal_part,
-            interest,
-            outstanding_after: balance,
+            principal: cur.units(principal_part)?,
+            interest: cur.units(interest)?,
+            outstanding_after: cur.units(balance)?,
         });
     }
     Ok((rows, last_total))
@@ -159,7 +161,7 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
     let diff = sub(last_total, emi, "emi difference")?;
     let lower_half = Decimal::from(n / 2);
     let should_adjust = n >= 2
-        && lower_half > Decimal::ZERO
+        && pos(lower_half)
         && !diff.is_zero()
         && mul(diff.abs(), Decimal::ONE_HUNDRED, "emi difference")? > lower_half;
     if !should_adjust {
