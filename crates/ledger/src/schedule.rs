@@ -1,8 +1,66 @@
 //! Loan repayment schedules reproducing Apache Fineract's `CUMULATIVE` and
 //! `PROGRESSIVE` generators to the cent.
 //!
-//! Being built: this first version fixes the public API (names and JSON
-//! contract); the arithmetic is refined in later commits.
+//! [`generate_schedule`] turns [`LoanTerms`] (the issue's JSON contract) into
+//! a [`Schedule`]. It is pure and total: bad terms give a typed
+//! [`ScheduleError`] naming the field and value, overflow is an error, it
+//! never panics.
+//!
+//! Rules reproduced (reference `shared/reference/microfinance.md` §1–§9;
+//! Fineract paths under `apache/fineract`, `fineract-loan/.../loanschedule/domain/`
+//! unless noted; each submodule cites the methods it follows):
+//!
+//! - due dates with month-end stickiness (`DefaultScheduledDateGenerator`,
+//!   `adjustDate`): module `dates`;
+//! - `MathContext(12, HALF_EVEN)` for rates, HALF_EVEN per component to the
+//!   currency's digits, currency `inMultiplesOf` for 0-digit currencies
+//!   (nearest multiple, ties up, interest included), installment multiples
+//!   (`fineract-core/.../monetary/domain/Money.java`): module `arith`;
+//! - the cumulative generator (`AbstractCumulativeLoanScheduleGenerator`,
+//!   `CumulativeDecliningBalanceInterestLoanScheduleGenerator`,
+//!   `CumulativeFlatInterestLoanScheduleGenerator`, `LoanApplicationTerms`):
+//!   period rates, EMI once via `pmt` with the nominal rate (R × 30/365 for
+//!   DAILY monthly loans), equal principal, flat spreading, grace on
+//!   principal, deferred grace on interest, interest-free periods, last-row
+//!   adjustment and early finish: module `cumulative`;
+//! - the progressive calculator (`fineract-progressive-loan/.../ProgressiveEMICalculator`):
+//!   rate factors, generalized annuity, EMI adjustment: module `progressive`.
+//!
+//! Checked against real Fineract schedules in `tests/schedules.rs` (e2e
+//! feature tables and `ProgressiveEMICalculatorTest`), see that file's header.
+//!
+//! # Regenerating from a date (relief, restructuring)
+//!
+//! A schedule's tail is an ordinary schedule: take the loan's terms, set the
+//! outstanding principal as `principal`, the restructuring date as
+//! `disbursement_date`, the next due date as `first_repayment_date`, the
+//! remaining count as `number_of_repayments`, add grace for a moratorium,
+//! and call [`generate_schedule`]. [`LoanTerms::rescheduled`] does the first
+//! four. Interest then runs from the restructuring date on the new principal;
+//! Fineract's own reschedule keeps more history (term variations), which this
+//! engine does not model.
+//!
+//! ```
+//! use tangguh_ledger::{LoanTerms, generate_schedule};
+//!
+//! let terms = LoanTerms::from_json(
+//!     r#"{"principal":"1250","annual_interest_rate_percent":"15","repayment_every":1,
+//!         "repayment_unit":"months","number_of_repayments":4,
+//!         "disbursement_date":"2023-09-01","installment_in_multiples_of":"1"}"#,
+//! )?;
+//! let schedule = generate_schedule(&terms)?;
+//! assert_eq!(schedule.installments[0].total.to_string(), "322.00");
+//! assert_eq!(schedule.total_interest.to_string(), "39.33");
+//!
+//! // Relief after the second installment: three interest-only months, then
+//! // the rest over six.
+//! let second = &schedule.installments[1];
+//! let mut relief = terms.rescheduled(second.due_date, second.outstanding_after, 9, None);
+//! relief.grace_on_principal_periods = 3;
+//! let tail = generate_schedule(&relief)?;
+//! assert_eq!(tail.total_principal, second.outstanding_after);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod arith;
 mod cumulative;

@@ -561,6 +561,20 @@ fn fineract_progressive_emi_adjustment_rejected() {
     );
 }
 
+/// Reference §9 EMI adjustment, derived (not a published Fineract number):
+/// 296 @ 5 %, 9 months from 1 Jan 2024, actual/actual. The plain annuity is
+/// 33.58; its last row would be 33.51 (|−0.07| × 100 > floor(9/2)), so
+/// 33.58 − 0.07/9 → 33.57 is tried, leaves a last-row difference of 0.03 and
+/// is kept. Found with the ignored `find_adjusted` search in `progressive.rs`.
+#[test]
+fn progressive_emi_adjustment_33_58_to_33_57() {
+    let s = progressive("296", "5", 9, "2024-01-01", "actual", "actual");
+    assert!(s.installments[..8].iter().all(|i| i.total == d("33.57")));
+    assert_eq!(s.installments[8].total, d("33.60"));
+    assert_eq!(s.installments[0].interest, d("1.25"));
+    assert_eq!(s.total_interest, d("6.16"));
+}
+
 /// Real Fineract (e2e EMICalculation.feature C3152): actual/actual, the first
 /// period crosses the year end (19/365 + 12/366).
 #[test]

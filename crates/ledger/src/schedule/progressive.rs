@@ -167,6 +167,8 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
     if !should_adjust {
         return Ok(rows);
     }
+    #[cfg(test)]
+    tests::note_adjustment_attempt(emi);
     let adjustment = cur.divided_by(diff, Decimal::from(n))?;
     let adjusted = cur.installment_multiple(cur.money(add(emi, adjustment, "emi")?)?)?;
     if adjusted == emi {
@@ -175,4 +177,49 @@ pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
     let (new_rows, new_last) = amortize(cur, &periods, &factors, terms.principal, adjusted)?;
     let new_diff = sub(new_last, adjusted, "emi difference")?;
     if new_diff.abs() < diff.abs() { Ok(new_rows) } else { Ok(rows) }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::indexing_slicing)]
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::schedule::{LoanTerms, ScheduleType, generate_schedule};
+
+    thread_local! {
+        static ATTEMPT: Cell<Option<Decimal>> = const { Cell::new(None) };
+    }
+
+    pub(super) fn note_adjustment_attempt(emi: Decimal) {
+        ATTEMPT.with(|a| a.set(Some(emi)));
+    }
+
+    #[test]
+    #[ignore = "search helper: cargo test -p tangguh-ledger --lib find_adjusted -- --ignored --nocapture"]
+    fn find_adjusted() {
+        let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        for p in 100..=400 {
+            for r in [5, 7, 9, 10, 12, 15, 18, 20, 24, 30] {
+                for n in [3u32, 4, 5, 6, 9, 12] {
+                    for diy in [DaysInYear::Days360, DaysInYear::Days365, DaysInYear::Actual] {
+                        for dim in [DaysInMonth::Days30, DaysInMonth::Actual] {
+                            let mut t = LoanTerms::new(Decimal::from(p), Decimal::from(r), n, d);
+                            t.schedule_type = ScheduleType::Progressive;
+                            t.days_in_year = diy;
+                            t.days_in_month = dim;
+                            ATTEMPT.with(|a| a.set(None));
+                            let s = generate_schedule(&t).unwrap();
+                            if let Some(before) = ATTEMPT.with(Cell::get) {
+                                let after = s.installments[0].total;
+                                if before.to_string() == "33.58" && after.to_string() == "33.57" {
+                                    println!("{p} {r}% n={n} {diy:?} {dim:?}: {before} -> {after}");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
