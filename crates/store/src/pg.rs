@@ -128,7 +128,7 @@ impl PgStore {
         let mut prev = GENESIS.to_owned();
         let mut next = 1u64;
         loop {
-            let rows = self.read_rows(stream, next)?;
+            let rows = self.read_rows(stream, next, u64::MAX)?;
             if rows.is_empty() {
                 break;
             }
@@ -185,15 +185,20 @@ impl PgStore {
         })
     }
 
-    fn read_rows(&self, stream: &str, from: u64) -> Result<Vec<StoredRecord>, StoreError> {
+    fn read_rows(
+        &self,
+        stream: &str,
+        from: u64,
+        until: u64,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
         let mut client = self.client();
         let rows = client
             .query(
                 "SELECT sequence, recorded_at, actor, request_id, request_digest, schema_version,
                         event_json, prev_hash, hash
-                 FROM tangguh_events WHERE stream = $1 AND sequence >= $2
-                 ORDER BY sequence LIMIT $3",
-                &[&stream, &to_i64(from), &READ_CHUNK],
+                 FROM tangguh_events WHERE stream = $1 AND sequence >= $2 AND sequence <= $3
+                 ORDER BY sequence LIMIT $4",
+                &[&stream, &to_i64(from), &to_i64(until), &READ_CHUNK],
             )
             .map_err(|e| pg_error(&e))?;
         rows.iter()
@@ -261,6 +266,53 @@ impl<E: DomainEvent> PgJournal<E> {
     #[must_use]
     pub fn store(&self) -> &PgStore {
         &self.store
+    }
+
+    /// Visits the records from `from` to `until`, checking hashes and links;
+    /// records after `until` are not read.
+    fn walk(
+        &self,
+        from: u64,
+        until: u64,
+        visit: &mut dyn FnMut(Recorded<E>) -> ControlFlow<()>,
+    ) -> Result<(), JournalError> {
+        let mut next = from.max(1);
+        let mut prev: Option<String> = if next == 1 {
+            Some(GENESIS.to_owned())
+        } else {
+            let mut client = self.store.client();
+            client
+                .query_opt(
+                    "SELECT hash FROM tangguh_events WHERE stream = $1 AND sequence = $2",
+                    &[&self.stream, &to_i64(next - 1)],
+                )
+                .map_err(|e| pg(&e))?
+                .map(|r| r.try_get(0))
+                .transpose()
+                .map_err(|e| pg(&e))?
+        };
+        loop {
+            let rows = self.store.read_rows(&self.stream, next, until)?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            for row in rows {
+                if row.sequence != next {
+                    return Err(JournalError::Corrupt {
+                        stream: self.stream.clone(),
+                        sequence: next,
+                        reason: "the record is missing".into(),
+                    });
+                }
+                let hash = row.hash.clone();
+                let record = codec::decode::<E>(&self.stream, row, prev.as_deref())?;
+                prev = Some(hash);
+                next = next.saturating_add(1);
+                if visit(record).is_break() {
+                    return Ok(());
+                }
+            }
+        }
     }
 }
 
@@ -358,43 +410,16 @@ impl<E: DomainEvent> Journal<E> for PgJournal<E> {
         from: u64,
         visit: &mut dyn FnMut(Recorded<E>) -> ControlFlow<()>,
     ) -> Result<(), JournalError> {
-        let mut next = from.max(1);
-        let mut prev: Option<String> = if next == 1 {
-            Some(GENESIS.to_owned())
-        } else {
-            let mut client = self.store.client();
-            client
-                .query_opt(
-                    "SELECT hash FROM tangguh_events WHERE stream = $1 AND sequence = $2",
-                    &[&self.stream, &to_i64(next - 1)],
-                )
-                .map_err(|e| pg(&e))?
-                .map(|r| r.try_get(0))
-                .transpose()
-                .map_err(|e| pg(&e))?
-        };
-        loop {
-            let rows = self.store.read_rows(&self.stream, next)?;
-            if rows.is_empty() {
-                return Ok(());
-            }
-            for row in rows {
-                if row.sequence != next {
-                    return Err(JournalError::Corrupt {
-                        stream: self.stream.clone(),
-                        sequence: next,
-                        reason: "the record is missing".into(),
-                    });
-                }
-                let hash = row.hash.clone();
-                let record = codec::decode::<E>(&self.stream, row, prev.as_deref())?;
-                prev = Some(hash);
-                next = next.saturating_add(1);
-                if visit(record).is_break() {
-                    return Ok(());
-                }
-            }
-        }
+        self.walk(from, u64::MAX, visit)
+    }
+
+    fn read_range(&self, first: u64, last: u64) -> Result<Vec<Recorded<E>>, JournalError> {
+        let mut out = Vec::new();
+        self.walk(first, last, &mut |record| {
+            out.push(record);
+            ControlFlow::Continue(())
+        })?;
+        Ok(out)
     }
 
     fn find_request(&self, id: &RequestId) -> Result<Option<RequestRecord>, JournalError> {

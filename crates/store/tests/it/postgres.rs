@@ -172,6 +172,10 @@ fn a_damaged_row_on_postgres_is_reported_with_its_sequence() {
     assert!(matches!(err, StoreError::Corrupt { sequence: 2, .. }), "{err}");
     let err = Book::<Savings, _>::open(store.journal(&stream).unwrap(), clock()).unwrap_err();
     assert!(matches!(err, JournalError::Corrupt { sequence: 2, .. }), "{err}");
+    // A read that ends before the damage is not stopped by it.
+    let journal = store.journal::<SavingsEvent>(&stream).unwrap();
+    assert_eq!(journal.read_range(1, 1).unwrap().len(), 1);
+    assert!(matches!(journal.read_range(1, 3), Err(JournalError::Corrupt { sequence: 2, .. })));
     store.drop_stream(&stream).unwrap();
 }
 
