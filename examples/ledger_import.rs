@@ -90,7 +90,7 @@ mod import {
             return Err(format!(
                 "the header must be {}, not {}",
                 expected.join(","),
-                String::from_utf8_lossy(header.as_slice())
+                header.iter().map(String::from_utf8_lossy).collect::<Vec<_>>().join(",")
             )
             .into());
         }

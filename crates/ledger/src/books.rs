@@ -2,6 +2,8 @@
 //! account and currency) and per day (for balances as of a date).
 
 use std::collections::BTreeMap;
+#[allow(clippy::disallowed_types)] // the account index: lookup only
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -21,8 +23,9 @@ struct CurrencyBook {
     credits: Decimal,
     /// Debits minus credits.
     net: Decimal,
-    /// Debits minus credits per value date.
-    daily: BTreeMap<NaiveDate, Decimal>,
+    /// Debits minus credits per value date, sorted by date (entries mostly
+    /// arrive in date order, so this is usually an append).
+    daily: Vec<(NaiveDate, Decimal)>,
 }
 
 /// One account with its balances and the entries that touched it.
@@ -49,8 +52,10 @@ pub(crate) struct Effect {
 /// The chart of accounts and its balances. Shared by [`crate::Ledger`] and by
 /// [`TrialBalanceBuilder`], so both post with the same checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::disallowed_types)] // the account index is lookup only, never iterated into output
 pub(crate) struct Books {
-    index: BTreeMap<AccountCode, usize>,
+    #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
+    index: HashMap<AccountCode, usize>,
     accounts: Vec<AccountBook>,
     /// Whether to keep per-day deltas and per-account entry lines (for
     /// balances as of a date and statements). Off for streaming imports.
@@ -58,8 +63,9 @@ pub(crate) struct Books {
 }
 
 impl Default for Books {
+    #[allow(clippy::disallowed_types)] // the account index is lookup only
     fn default() -> Self {
-        Self { index: BTreeMap::new(), accounts: Vec::new(), history: true }
+        Self { index: HashMap::new(), accounts: Vec::new(), history: true }
     }
 }
 
@@ -68,8 +74,11 @@ impl Books {
         self.index.get(code).and_then(|&i| self.accounts.get(i)).map(|b| &b.account)
     }
 
+    /// The accounts, by code.
     pub(crate) fn accounts(&self) -> impl Iterator<Item = &Account> {
-        self.index.values().filter_map(|&i| self.accounts.get(i)).map(|b| &b.account)
+        let mut sorted: Vec<&Account> = self.accounts.iter().map(|b| &b.account).collect();
+        sorted.sort_by(|a, b| a.code.cmp(&b.code));
+        sorted.into_iter()
     }
 
     /// Opens `account` (the caller checked it is new).
@@ -172,7 +181,7 @@ impl Books {
                         debits: Decimal::ZERO,
                         credits: Decimal::ZERO,
                         net: Decimal::ZERO,
-                        daily: BTreeMap::new(),
+                        daily: Vec::new(),
                     });
                     book.currencies.len().saturating_sub(1)
                 }
@@ -186,8 +195,20 @@ impl Books {
                 }
                 // Cannot overflow: a day's net is bounded by the account's
                 // checked debit and credit totals.
-                let day = c.daily.entry(date).or_insert(Decimal::ZERO);
-                *day = day.saturating_add(e.delta);
+                match c.daily.last_mut() {
+                    Some((last, v)) if *last == date => *v = v.saturating_add(e.delta),
+                    Some((last, _)) if *last > date => {
+                        match c.daily.binary_search_by(|(d, _)| d.cmp(&date)) {
+                            Ok(pos) => {
+                                if let Some((_, v)) = c.daily.get_mut(pos) {
+                                    *v = v.saturating_add(e.delta);
+                                }
+                            }
+                            Err(pos) => c.daily.insert(pos, (date, e.delta)),
+                        }
+                    }
+                    _ => c.daily.push((date, e.delta)),
+                }
             }
             if book.lines.last() != Some(&(date, entry.id())) {
                 book.lines.push((date, entry.id()));
@@ -233,8 +254,9 @@ impl Books {
         as_of: Option<NaiveDate>,
     ) -> Result<TrialBalance, LedgerError> {
         let mut lines = Vec::new();
-        for &i in self.index.values() {
-            let Some(book) = self.accounts.get(i) else { continue };
+        let mut books: Vec<&AccountBook> = self.accounts.iter().collect();
+        books.sort_by(|a, b| a.account.code.cmp(&b.account.code));
+        for book in books {
             let mut currencies: Vec<Currency> =
                 book.currencies.iter().map(|c| c.currency).collect();
             currencies.sort();
@@ -257,7 +279,8 @@ fn balance_line(
         match as_of {
             None => (debits, credits, net) = (c.debits, c.credits, c.net),
             Some(date) => {
-                for (_, delta) in c.daily.range(..=date) {
+                let end = c.daily.partition_point(|(d, _)| *d <= date);
+                for (_, delta) in c.daily.get(..end).unwrap_or_default() {
                     net = net.checked_add(*delta).ok_or_else(overflow)?;
                 }
                 // Per-day gross totals are not kept: as of a date, a line

@@ -653,6 +653,8 @@ pub struct Loan {
     written_off: Decimal,
     recovered: Decimal,
     overpaid: Decimal,
+    /// Principal still owed, kept incrementally for portfolio reports.
+    principal_outstanding: Decimal,
     last_date: NaiveDate,
 }
 
@@ -686,6 +688,7 @@ impl Loan {
             written_off: Decimal::ZERO,
             recovered: Decimal::ZERO,
             overpaid: Decimal::ZERO,
+            principal_outstanding: Decimal::ZERO,
             last_date: submitted_on,
         }
     }
@@ -789,26 +792,19 @@ impl Loan {
         Ok(sum)
     }
 
-    /// Outstanding principal (fast: for portfolio reports).
-    pub(crate) fn outstanding_principal(&self) -> Decimal {
-        let mut sum = Decimal::ZERO;
-        for i in self.installments.get(self.first_unsettled..).unwrap_or_default() {
-            let o =
-                i.due.principal.saturating_sub(i.paid.principal).saturating_sub(i.waived.principal);
-            sum = sum.saturating_add(o);
-        }
-        sum
+    /// Principal still owed (kept incrementally; equals
+    /// `outstanding()?.principal`).
+    #[must_use]
+    pub fn outstanding_principal(&self) -> Decimal {
+        self.principal_outstanding
     }
 
     /// The oldest installment due before `as_of` that is not settled.
+    /// Installments are settled oldest first, so it is the first unsettled
+    /// one, if that is due before `as_of`: O(1).
     #[must_use]
     pub fn oldest_overdue(&self, as_of: NaiveDate) -> Option<&LoanInstallment> {
-        self.installments
-            .get(self.first_unsettled..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|i| i.due_date < as_of)
-            .find(|i| !i.is_settled())
+        self.installments.get(self.first_unsettled).filter(|i| i.due_date < as_of)
     }
 
     pub(crate) fn check_date(&self, date: NaiveDate) -> Result<(), LedgerError> {
@@ -1038,6 +1034,20 @@ impl Loan {
         while self.installments.get(self.first_unsettled).is_some_and(LoanInstallment::is_settled) {
             self.first_unsettled = self.first_unsettled.saturating_add(1);
         }
+        // Recomputed from the installments after every change, so any
+        // mutator that calls `advance` keeps it right.
+        self.principal_outstanding =
+            self.installments.get(self.first_unsettled..).unwrap_or_default().iter().fold(
+                Decimal::ZERO,
+                |sum, i| {
+                    sum.saturating_add(
+                        i.due
+                            .principal
+                            .saturating_sub(i.paid.principal)
+                            .saturating_sub(i.waived.principal),
+                    )
+                },
+            );
     }
 }
 
@@ -1100,3 +1110,4 @@ pub(crate) fn installments_from_explicit(
     }
     Ok(out)
 }
+

@@ -148,6 +148,7 @@ proptest! {
             }
             // The loan portfolio account equals the outstanding principal.
             prop_assert_eq!(idr_net(&l, PINJAMAN), loan.outstanding().unwrap().principal);
+            prop_assert_eq!(loan.outstanding_principal(), loan.outstanding().unwrap().principal);
             prop_assert!(l.trial_balance().unwrap().is_balanced());
         }
         if pay_off && l.loan(loan_id(1)).unwrap().status() == LoanStatus::Active {

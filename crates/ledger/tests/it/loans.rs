@@ -457,3 +457,40 @@ fn commands_and_events_round_trip_through_json() {
     let json = serde_json::to_string(&events).unwrap();
     assert_eq!(serde_json::from_str::<Vec<LedgerEvent>>(&json).unwrap(), events);
 }
+
+#[test]
+fn without_an_explicit_schedule_the_engine_generates_it_again_at_disbursement() {
+    let mut l = with_product(AllocationStrategy::PenaltyFeeInterestPrincipal);
+    let mut app = application(1);
+    app.schedule = None;
+    run(&mut l, LedgerCommand::SubmitLoan(app.clone())).unwrap();
+    let terms = app.terms(l.product(product_id()).unwrap());
+    let expected = tangguh_ledger::generate_schedule(&terms).unwrap();
+    let loan = l.loan(loan_id(1)).unwrap();
+    assert!(!loan.has_imported_schedule());
+    assert_eq!(loan.installments().len(), expected.installments.len());
+    assert_eq!(loan.installments()[0].due_date, expected.installments[0].due_date);
+    run(&mut l, LedgerCommand::ApproveLoan { loan: loan_id(1), date: d(2025, 12, 22) }).unwrap();
+    // Disbursed two weeks late: the schedule follows the actual date.
+    run(
+        &mut l,
+        LedgerCommand::DisburseLoan {
+            loan: loan_id(1),
+            entry: EntryId::from_u128(5),
+            date: d(2026, 1, 15),
+        },
+    )
+    .unwrap();
+    let mut late = terms.clone();
+    late.disbursement_date = d(2026, 1, 15);
+    let regenerated = tangguh_ledger::generate_schedule(&late).unwrap();
+    let loan = l.loan(loan_id(1)).unwrap();
+    let dues: Vec<_> =
+        loan.installments().iter().map(|i| (i.due_date, i.due.principal, i.due.interest)).collect();
+    let want: Vec<_> =
+        regenerated.installments.iter().map(|i| (i.due_date, i.principal, i.interest)).collect();
+    assert_eq!(dues, want);
+    let principal: Decimal = loan.installments().iter().map(|i| i.due.principal).sum();
+    assert_eq!(principal, dec(1_000_000));
+    assert_eq!(loan.terms().disbursement_date, d(2026, 1, 15));
+}

@@ -45,7 +45,10 @@ pub(crate) fn ctx() -> Context {
 }
 
 /// Decides and applies, as a book would.
-pub(crate) fn run(ledger: &mut Ledger, command: LedgerCommand) -> Result<Vec<LedgerEvent>, LedgerError> {
+pub(crate) fn run(
+    ledger: &mut Ledger,
+    command: LedgerCommand,
+) -> Result<Vec<LedgerEvent>, LedgerError> {
     let events = ledger.decide(&command, &ctx())?;
     for e in &events {
         ledger.apply(e);
