@@ -41,6 +41,10 @@ pub struct Curriculum {
     pub(crate) learners: Vec<Learner>,
     /// Where each person's learner record is in `learners`.
     pub(crate) learner_index: LearnerIndex,
+    /// For people with a preparedness certificate: the days each such
+    /// certificate is valid (first day, last day or open), by person, so the
+    /// coverage report walks it alongside the caller's person map.
+    pub(crate) prepared: BTreeMap<PersonId, Vec<(NaiveDate, Option<NaiveDate>)>>,
 }
 
 /// Person → position in `Curriculum::learners`.
@@ -794,6 +798,25 @@ impl Curriculum {
         self.learner_index.get(&person).and_then(|i| self.learners.get(*i))
     }
 
+    /// Recomputes `prepared` for `person` from their certificates.
+    fn refresh_prepared(&mut self, person: PersonId) {
+        let spans: Vec<(NaiveDate, Option<NaiveDate>)> = self
+            .learner(person)
+            .map(|l| {
+                l.held
+                    .iter()
+                    .filter(|h| h.preparedness)
+                    .map(|h| (h.issued_on, h.last_valid()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if spans.is_empty() {
+            self.prepared.remove(&person);
+        } else {
+            self.prepared.insert(person, spans);
+        }
+    }
+
     /// Changes the person's learner record, creating it if needed.
     fn update_learner(&mut self, person: PersonId, change: impl FnOnce(&mut Learner)) {
         let next = self.learners.len();
@@ -990,6 +1013,7 @@ impl Curriculum {
                     competencies: certificate.competencies.clone(),
                 };
                 self.update_learner(certificate.holder, |l| l.held.push(held));
+                self.refresh_prepared(certificate.holder);
                 self.certificate_numbers.insert(certificate.number.clone(), certificate.id);
                 self.certificates.insert(certificate.id, certificate.clone());
             }
@@ -1007,6 +1031,7 @@ impl Curriculum {
                         h.valid_until = *valid_until;
                     }
                 });
+                self.refresh_prepared(holder);
             }
             E::CertificateRevoked { certificate, on, reason } => {
                 let Some(cert) = self.certificates.get_mut(certificate) else { return };
@@ -1017,6 +1042,7 @@ impl Curriculum {
                         h.revoked_on = Some(*on);
                     }
                 });
+                self.refresh_prepared(holder);
             }
         }
     }

@@ -480,11 +480,18 @@ impl Curriculum {
         household_of: &BTreeMap<PersonId, HouseholdId>,
         kelurahan_of: &BTreeMap<HouseholdId, RegionCode>,
     ) -> BTreeMap<RegionCode, Coverage> {
-        let mut covered: Vec<HouseholdId> = household_of
-            .iter()
-            .filter(|(person, _)| self.learner(**person).is_some_and(|l| prepared(l, on)))
-            .map(|(_, household)| *household)
-            .collect();
+        // Merge join: both maps are ordered by person id.
+        let mut prepared = self.prepared.iter().peekable();
+        let mut covered: Vec<HouseholdId> = Vec::new();
+        for (person, household) in household_of {
+            while prepared.next_if(|(p, _)| *p < person).is_some() {}
+            if let Some((p, spans)) = prepared.peek()
+                && *p == person
+                && spans.iter().any(|(from, until)| *from <= on && until.is_none_or(|u| on <= u))
+            {
+                covered.push(*household);
+            }
+        }
         covered.sort_unstable();
         covered.dedup();
         let mut out: BTreeMap<RegionCode, Coverage> = BTreeMap::new();

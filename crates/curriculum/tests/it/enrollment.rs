@@ -182,6 +182,7 @@ pub(crate) struct Fixture {
     pub(crate) people: Vec<PersonId>,
     pub(crate) walk_ins: Vec<tangguh_curriculum::WalkInId>,
     pub(crate) certificates: Vec<CertificateId>,
+    pub(crate) households: Vec<tangguh_core::HouseholdId>,
     numbers: u32,
 }
 
@@ -205,7 +206,16 @@ impl Fixture {
         let b1 = w.cohort_on(b, d(2026, 8, 3), 1, 2);
         let people = (0..5).map(|_| w.id()).collect();
         let walk_ins = (0..2).map(|_| w.id()).collect();
-        Self { w, cohorts: vec![a1, a2, b1], people, walk_ins, certificates: vec![], numbers: 0 }
+        let households = (0..2).map(|_| w.id()).collect();
+        Self {
+            w,
+            cohorts: vec![a1, a2, b1],
+            people,
+            walk_ins,
+            certificates: vec![],
+            households,
+            numbers: 0,
+        }
     }
 
     /// The commands for `op`: one, or for [`Kind::Complete`] the whole run
@@ -391,6 +401,14 @@ proptest! {
                 for p in &c.waitlist {
                     prop_assert_eq!(c.status_of(*p), Some(ParticipantStatus::Waitlisted));
                 }
+            }
+            // Coverage agrees with a person-by-person check.
+            let household_of: std::collections::BTreeMap<_, _> = f.people.iter().enumerate().map(|(i, p)| (*p, f.households[i % 2])).collect();
+            let kelurahan_of: std::collections::BTreeMap<_, _> = f.households.iter().map(|h| (*h, crate::kelurahan())).collect();
+            for on in [d(2026, 8, 3), d(2026, 11, 2), d(2027, 9, 1)] {
+                let report = f.w.state().coverage(on, &household_of, &kelurahan_of);
+                let naive = f.households.iter().filter(|h| household_of.iter().any(|(p, hh)| hh == *h && f.w.state().is_prepared(*p, on))).count();
+                prop_assert_eq!(usize::try_from(report[&crate::kelurahan()].covered).unwrap(), naive);
             }
             for cert in f.w.state().certificates() {
                 let c = f.w.state().cohort(cert.cohort).unwrap();

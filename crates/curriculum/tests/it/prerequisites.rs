@@ -405,3 +405,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn redefining_a_node_changes_what_is_checked() {
+    let mut w = World::new();
+    let course = w.course();
+    let age = w.requires(course, RequirementNode::MinimumAge { years: 17 });
+    let siti: PersonId = w.id();
+    w.ok(C::RegisterLearner { person: siti, birth_date: d(2000, 1, 1) });
+    let on = d(2026, 11, 28);
+    assert!(w.state().course_eligibility(siti, course, on).unwrap().is_eligible());
+    w.ok(C::DefineRequirement {
+        requirement: age,
+        node: RequirementNode::MinimumAge { years: 30 },
+    });
+    assert_eq!(
+        w.state().course_eligibility(siti, course, on).unwrap().unmet,
+        vec![Unmet::TooYoung { minimum: 30, age: Some(26) }]
+    );
+    assert_eq!(w.state().requirement(age), Some(&RequirementNode::MinimumAge { years: 30 }));
+}

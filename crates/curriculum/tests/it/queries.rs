@@ -236,7 +236,7 @@ fn coverage_per_kelurahan() {
     w.complete(people[0], prep);
     w.complete(people[1], prep); // same household: counted once
     w.complete(people[4], umkm); // not preparedness
-    w.complete(people[3], prep);
+    let revoked_later = w.complete(people[3], prep);
     w.complete(people[5], prep); // in no household
     let report = w.state().coverage(d(2026, 11, 28), &household_of, &kelurahan_of);
     assert_eq!((report[&k1].households, report[&k1].covered), (3, 1));
@@ -244,6 +244,14 @@ fn coverage_per_kelurahan() {
     assert_eq!((report[&k2].households, report[&k2].covered), (1, 1));
     assert!(w.state().is_prepared(people[0], d(2026, 11, 28)));
     assert!(!w.state().is_prepared(people[4], d(2026, 11, 28)));
+    // Revocation uncovers a household.
+    w.ok(C::RevokeCertificate {
+        certificate: revoked_later,
+        on: d(2026, 11, 1),
+        reason: Name::try_new("error").unwrap(),
+    });
+    let report = w.state().coverage(d(2026, 11, 28), &household_of, &kelurahan_of);
+    assert_eq!(report[&k2].covered, 0);
     // Long after, the two-year certificates lapse.
     let later = w.state().coverage(d(2030, 1, 1), &household_of, &kelurahan_of);
     assert_eq!(later[&k1].covered, 0);
