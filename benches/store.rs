@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion, Throughput};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use tangguh::core::{Actor, Aggregate, Clock, Context, DomainEvent, Journal, Recorded, Submission};
+use tangguh::core::{
+    Actor, Aggregate, Book, Clock, Context, DomainEvent, Journal, MemoryJournal, Recorded,
+    Submission,
+};
 use tangguh::store::{GroupCommitter, GroupOptions, SqliteJournal, Store};
 
 use crate::fixtures;
@@ -317,6 +320,26 @@ pub(crate) fn define(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
+        // The same 100 commands on a MemoryJournal: what deciding and
+        // applying cost, which raw inserts do not pay.
+        let mut memory: Book<Cashbook, MemoryJournal<CashEvent>> =
+            Book::open(MemoryJournal::new(), clock()).unwrap();
+        let mut m = 0u64;
+        group.bench_function("100-per-txn/book-on-memory-journal", |b| {
+            b.iter_batched(
+                || {
+                    (0..100)
+                        .map(|_| {
+                            m += 1;
+                            Submission::new(actor(), post(m))
+                        })
+                        .collect::<Vec<_>>()
+                },
+                |subs| black_box(memory.execute_all(subs)),
+                BatchSize::SmallInput,
+            )
+        });
+        drop(memory);
         let mut raw = raw_db(&dir.file("raw.db"));
         let mut seq = 1i64;
         group.bench_function("100-per-txn/raw-sqlite", |b| {
