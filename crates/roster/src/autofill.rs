@@ -22,9 +22,17 @@
 //!    remaining rule (dated credentials and background check, availability,
 //!    no double booking, rest, rolling hours) against existing commitments
 //!    *and the seats placed so far*, until its seats are filled.
-//! 5. **Repair** (one-step augmenting paths): for a shift left with open
-//!    seats, a pool member blocked only by a seat they were given in step 4
-//!    is moved to it if another volunteer can take the seat they leave.
+//!    If this leaves any seat open, a second greedy pass runs in the order
+//!    that is optimal for packing identical workers into intervals
+//!    (earliest-ending shift first, and of the first 32 pool members who fit,
+//!    within the first 256 looked at, the one free most recently: "best
+//!    fit"); the plan filling more seats wins, ties going to the first
+//!    (which spreads work more evenly).
+//! 5. **Repair** (one-step augmenting paths, in both passes): for a shift
+//!    left with open seats, a pool member blocked only by a nearby seat
+//!    (within 24 h plus the rest) the pass gave them is moved to it if
+//!    another volunteer can take the seat they leave (bounded: 64
+//!    candidates per shift, 64 replacements per seat).
 //!
 //! Every placement is checked by the same rule code as a single
 //! assignment, so a plan never breaks a hard rule. No overrides are used.
@@ -80,8 +88,10 @@ enum Strategy {
     EarliestEnd,
 }
 
-/// How many fitting volunteers the best-fit choice looks at.
+/// How many fitting volunteers the best-fit choice compares.
 const BEST_FIT: usize = 32;
+/// How far into the pool the best-fit choice looks (bounds its cost).
+const BEST_FIT_SCAN: usize = 256;
 
 /// One open shift in planning.
 struct Need<'a> {
@@ -209,6 +219,10 @@ impl Roster {
     ) -> Result<AutoFillPlan, RosterError> {
         self.check_incident_open(incident)?;
         let scarcity = self.plan_with(incident, from, Strategy::Scarcity);
+        if scarcity.unfilled.is_empty() {
+            // Every open seat is filled: nothing can do better.
+            return Ok(scarcity);
+        }
         let packing = self.plan_with(incident, from, Strategy::EarliestEnd);
         // Ties go to the scarcity plan, which spreads work more fairly.
         Ok(if packing.filled() > scarcity.filled() { packing } else { scarcity })
@@ -296,6 +310,7 @@ impl Roster {
                         let mut best: Option<(&Volunteer, Option<DateTime<Utc>>)> = None;
                         for v in pool
                             .iter()
+                            .take(BEST_FIT_SCAN)
                             .filter(|v| {
                                 !need.holders.contains(&v.id) && planner.fits(v, need.shift)
                             })
@@ -321,7 +336,7 @@ impl Roster {
 
         // Repair: one-step augmenting paths.
         const CANDIDATES: usize = 64;
-        const REPLACEMENTS: usize = 256;
+        const REPLACEMENTS: usize = 64;
         for i in 0..needs.len() {
             let mut tried = 0;
             let Some(need) = needs.get(i) else { continue };
@@ -337,9 +352,28 @@ impl Roster {
                 if need.holders.contains(&v.id) || planner.fits(v, need.shift) {
                     continue; // a fitting volunteer would have been taken
                 }
-                let Some(blocking) = placed_at.get(&v.person()).cloned() else { continue };
-                tried += 1;
                 let shift_i = need.shift;
+                // Only seats near this shift can block it by overlap, rest
+                // or the 24 h limit; farther ones are not tried.
+                let near = Duration::hours(24)
+                    + Duration::minutes(i64::from(self.policy.min_rest_minutes));
+                let Some(blocking) = placed_at.get(&v.person()).map(|list| {
+                    list.iter()
+                        .copied()
+                        .filter(|j| {
+                            needs.get(*j).is_some_and(|n| {
+                                n.shift.start < shift_i.end + near
+                                    && shift_i.start < n.shift.end + near
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                }) else {
+                    continue;
+                };
+                if blocking.is_empty() {
+                    continue;
+                }
+                tried += 1;
                 for j in blocking {
                     let Some((other, tag)) = placed
                         .get(j)

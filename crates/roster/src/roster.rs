@@ -905,8 +905,9 @@ pub(crate) fn check_time(
             (HoursWindow::Day, Duration::hours(24), policy.max_minutes_per_24h),
             (HoursWindow::Week, Duration::days(7), policy.max_minutes_per_7d),
         ] {
-            let seconds = schedule.max_window_seconds(s.start, s.end, length);
-            if seconds > i64::from(max) * 60 {
+            let limit = i64::from(max) * 60;
+            let seconds = schedule.max_window_seconds(s.start, s.end, length, limit);
+            if seconds > limit {
                 return Err(RosterError::TooManyHours {
                     volunteer,
                     window,

@@ -80,11 +80,15 @@ impl Schedule {
 
     /// The most seconds committed in any window of length `window` that
     /// overlaps `[start, end)`, counting `[start, end)` itself as committed.
+    /// When even all bookings near the interval stay within
+    /// `limit_seconds`, returns that (smaller) upper bound instead of the
+    /// exact maximum, which is all a limit check needs.
     pub(crate) fn max_window_seconds(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         window: Duration,
+        limit_seconds: i64,
     ) -> i64 {
         let from = start - window;
         let mut near: Vec<(DateTime<Utc>, DateTime<Utc>)> = self
@@ -95,6 +99,11 @@ impl Schedule {
             .take_while(|(_, e)| *e > from)
             .collect();
         near.push((start, end));
+        // Cheap bound first: everything within one window of the interval.
+        let upper: i64 = near.iter().map(|&(s, e)| (e - s).num_seconds()).sum();
+        if upper <= limit_seconds {
+            return upper.min(window.num_seconds());
+        }
         let mut best = 0;
         for &(s, e) in &near {
             for a in [s, e - window] {
@@ -170,8 +179,9 @@ mod tests {
         assert_eq!((b.end, gap), (t(24), Duration::hours(6)));
         assert!(s.rest_conflict(t(32), t(33), Duration::hours(8)).is_none());
         assert_eq!(s.rest_conflict(t(2), t(4), Duration::hours(8)).unwrap().0.start, t(10));
-        assert_eq!(s.max_window_seconds(t(30), t(34), Duration::hours(24)), 12 * 3600);
-        assert_eq!(s.max_window_seconds(t(50), t(51), Duration::hours(24)), 3600);
+        assert_eq!(s.max_window_seconds(t(30), t(34), Duration::hours(24), 0), 12 * 3600);
+        assert!(s.max_window_seconds(t(30), t(34), Duration::hours(24), 20 * 3600) <= 20 * 3600);
+        assert_eq!(s.max_window_seconds(t(50), t(51), Duration::hours(24), 0), 3600);
         assert_eq!(s.seconds_within(t(12), t(22)), 4 * 3600);
         s.remove(t(10), AssignmentId::from_bits(IdBits::from_u128(9)));
         assert!(!s.is_empty());
