@@ -86,4 +86,6 @@ pub enum LedgerCommand {
         /// The date.
         date: NaiveDate,
     },
+    /// A koperasi command: savings, joint-liability groups, disaster relief.
+    Koperasi(crate::koperasi::KoperasiCommand),
 }

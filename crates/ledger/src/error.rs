@@ -182,6 +182,119 @@ pub enum LedgerError {
         /// The rejected upper bounds of classes 1–4.
         bounds: [u32; 4],
     },
+    /// A savings command before the savings scheme is configured.
+    #[error("the savings scheme is not configured")]
+    SavingsNotConfigured,
+    /// A savings scheme setting is out of range.
+    #[error("invalid savings scheme {field}: {value}")]
+    InvalidSavingsScheme {
+        /// The setting.
+        field: &'static str,
+        /// The rejected value.
+        value: String,
+    },
+    /// The person is not a koperasi member.
+    #[error("{member} is not a koperasi member")]
+    UnknownMember {
+        /// The person.
+        member: tangguh_core::PersonId,
+    },
+    /// The person is already a member.
+    #[error("{member} is already a member since {joined_on}")]
+    AlreadyMember {
+        /// The person.
+        member: tangguh_core::PersonId,
+        /// When they joined.
+        joined_on: NaiveDate,
+    },
+    /// The member has left.
+    #[error("{member} left the koperasi on {date}")]
+    MemberExited {
+        /// The person.
+        member: tangguh_core::PersonId,
+        /// The exit date.
+        date: NaiveDate,
+    },
+    /// A withdrawal beyond the member's sukarela balance.
+    #[error("savings of {member} would be overdrawn: {available} available, {requested} requested")]
+    SavingsOverdrawn {
+        /// The member.
+        member: tangguh_core::PersonId,
+        /// Their sukarela balance.
+        available: Money,
+        /// The withdrawal.
+        requested: Money,
+    },
+    /// No group has this id.
+    #[error("group {group} does not exist")]
+    UnknownGroup {
+        /// The unknown id.
+        group: tangguh_core::OrganizationId,
+    },
+    /// A group setting is invalid.
+    #[error("invalid group {group} {field}: {value}")]
+    InvalidGroup {
+        /// The group.
+        group: tangguh_core::OrganizationId,
+        /// The setting.
+        field: &'static str,
+        /// The rejected value.
+        value: String,
+    },
+    /// The person is not a member of the group.
+    #[error("{person} is not a member of group {group}")]
+    NotGroupMember {
+        /// The group.
+        group: tangguh_core::OrganizationId,
+        /// The person.
+        person: tangguh_core::PersonId,
+    },
+    /// The loan is not linked to the group.
+    #[error("loan {loan} is not linked to group {group}")]
+    LoanNotInGroup {
+        /// The loan.
+        loan: LoanId,
+        /// The group.
+        group: tangguh_core::OrganizationId,
+    },
+    /// The loan is linked to another group.
+    #[error("loan {loan} is already linked to group {group}")]
+    LoanInOtherGroup {
+        /// The loan.
+        loan: LoanId,
+        /// The group it is linked to.
+        group: tangguh_core::OrganizationId,
+    },
+    /// The group does not meet on that date.
+    #[error("group {group} does not meet on {date}")]
+    NotAMeetingDay {
+        /// The group.
+        group: tangguh_core::OrganizationId,
+        /// The date.
+        date: NaiveDate,
+    },
+    /// A meeting names the same loan, member's wajib or entry twice.
+    #[error("the meeting names {value} twice")]
+    DuplicateMeetingLine {
+        /// What is repeated.
+        value: String,
+    },
+    /// A relief policy or request setting is invalid.
+    #[error("invalid relief {field}: {value}")]
+    InvalidReliefPolicy {
+        /// The setting.
+        field: &'static str,
+        /// The rejected value.
+        value: String,
+    },
+    /// An SHU share has nothing to be allocated by.
+    #[error("the SHU share for {pool} ({amount}) has no member {pool} to allocate it by")]
+    NoShuBase {
+        /// Which share: "savings" or "loans".
+        pool: &'static str,
+        /// The share.
+        amount: Decimal,
+    },
 }
 
 impl From<crate::schedule::ScheduleError> for LedgerError {

@@ -105,6 +105,8 @@ pub enum LedgerEvent {
         /// The date.
         date: NaiveDate,
     },
+    /// A koperasi event: savings, groups, relief.
+    Koperasi(crate::koperasi::KoperasiEvent),
 }
 
 impl DomainEvent for LedgerEvent {

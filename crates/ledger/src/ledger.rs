@@ -21,6 +21,9 @@ use crate::loan::{
 };
 use crate::schedule::generate_schedule;
 
+// Savings, groups and relief (issue 7) decide and apply here.
+mod koperasi;
+
 /// The double-entry books and the loans booked in them.
 ///
 /// A [`tangguh_core::Aggregate`]: [`LedgerCommand`]s are decided into
@@ -34,6 +37,7 @@ pub struct Ledger {
     reversed_by: BTreeMap<EntryId, EntryId>,
     products: BTreeMap<ProductId, LoanProduct>,
     loans: BTreeMap<LoanId, Loan>,
+    koperasi: crate::koperasi::Koperasi,
 }
 
 /// A line of an account statement.
@@ -868,6 +872,7 @@ impl Aggregate for Ledger {
             }
             LedgerCommand::Recover(r) => self.decide_recover(r, context),
             LedgerCommand::CloseLoan { loan, date } => self.decide_close(*loan, *date, context),
+            LedgerCommand::Koperasi(c) => self.decide_koperasi(c, context),
         }
     }
 
@@ -945,6 +950,7 @@ impl Aggregate for Ledger {
                     l.apply_closed(*date);
                 }
             }
+            LedgerEvent::Koperasi(e) => self.apply_koperasi(e),
         }
     }
 }

@@ -97,6 +97,12 @@ mod ids;
 mod ledger;
 mod loan;
 
+// Koperasi: savings, groups, relief (issue 7).
+mod group;
+mod koperasi;
+mod relief;
+mod savings;
+
 // The schedule engine (owned by its own module; keep these two lines).
 mod schedule;
 pub use schedule::*;
@@ -117,4 +123,15 @@ pub use loan::{
     InstallmentAmounts, LatePenalty, Loan, LoanAccounts, LoanApplication, LoanInstallment,
     LoanProduct, LoanStatus, LoanTransaction, LoanTransactionKind, Payer, PayoffQuote, Repayment,
     ScheduledInstallment,
+};
+
+pub use group::{
+    CollectionLine, CollectionSheet, Group, GroupCover, GroupPar, GroupSpec, MeetingCalendar,
+    MeetingFrequency, MeetingLine,
+};
+pub use koperasi::{KoperasiCommand, KoperasiEvent, SavingsPayment};
+pub use relief::{ClassificationTreatment, HolidayInterest, Relief, ReliefPolicy, ReliefRequest};
+pub use savings::{
+    Member, SavingsAccounts, SavingsBalances, SavingsKind, SavingsMovement, SavingsScheme,
+    SavingsTransaction, WajibArrears,
 };

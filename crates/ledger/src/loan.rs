@@ -1111,3 +1111,16 @@ pub(crate) fn installments_from_explicit(
     Ok(out)
 }
 
+impl Loan {
+    /// Relief (restructuring, issue 7): closes every unsettled installment
+    /// at what was paid and waived on it and appends `new`, numbered after
+    /// them and carrying the rest. Outstanding principal does not change.
+    pub(crate) fn apply_restructured(&mut self, date: NaiveDate, new: &[LoanInstallment]) {
+        for i in self.installments.iter_mut().skip(self.first_unsettled) {
+            i.due = i.paid.saturating_add(&i.waived);
+        }
+        self.installments.extend_from_slice(new);
+        self.last_date = self.last_date.max(date);
+        self.advance();
+    }
+}
