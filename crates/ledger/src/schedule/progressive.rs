@@ -59,8 +59,17 @@ fn period_fractions(from: NaiveDate, to: NaiveDate) -> R<Decimal> {
     Ok(total)
 }
 
+/// Rate factors already computed for `(multiplier, days in year)`: a
+/// schedule has only a handful of distinct ones (month lengths, 7 for weeks).
+type FactorCache = Vec<((u32, u32), Decimal)>;
+
 /// Rate factor (the rate of one period, "rate factor minus 1" in older code).
-pub(super) fn rate_factor(terms: &LoanTerms, from: NaiveDate, to: NaiveDate) -> R<Decimal> {
+fn rate_factor(
+    terms: &LoanTerms,
+    from: NaiveDate,
+    to: NaiveDate,
+    cache: &mut FactorCache,
+) -> R<Decimal> {
     let what = "rate factor";
     let rate = div_mc(terms.annual_interest_rate_percent, Decimal::ONE_HUNDRED, what)?;
     let every = Decimal::from(terms.repayment_every);
@@ -86,11 +95,18 @@ pub(super) fn rate_factor(terms: &LoanTerms, from: NaiveDate, to: NaiveDate) -> 
             DaysInYear::Days364 => 364,
             DaysInYear::Days365 => 365,
         };
+        // actual/calculated days is 1 for a schedule's own periods, so the
+        // factor depends on (multiplier, year) only.
+        if let Some((_, f)) = cache.iter().find(|(k, _)| *k == (multiplier, year)) {
+            return Ok(*f);
+        }
         let fraction =
             div_mc(mul_mc(Decimal::from(multiplier), every, what)?, Decimal::from(year), what)?;
         let r = mul_mc(rate, fraction, what)?;
         // × actual days / calculated days: equal for a schedule's own periods.
-        div_mc(mul_mc(r, days, what)?, days, what)?
+        let f = round_he(div_mc(mul_mc(r, days, what)?, days, what)?, MC_DIGITS);
+        cache.push(((multiplier, year), f));
+        return Ok(f);
     };
     Ok(round_he(raw, MC_DIGITS))
 }
@@ -140,8 +156,9 @@ fn amortize(
 pub(super) fn generate(terms: &LoanTerms, cur: &Currency) -> R<Vec<Row>> {
     let periods = dates::periods(terms)?;
     let mut factors = Vec::with_capacity(periods.len());
+    let mut cache = FactorCache::new();
     for &(from, due) in &periods {
-        factors.push(rate_factor(terms, from, due)?);
+        factors.push(rate_factor(terms, from, due, &mut cache)?);
     }
     // Π(1 + r_i) and F.
     let mut product = Decimal::ONE;
