@@ -4,13 +4,15 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use tangguh_core::CompetencyCode;
 
 use crate::ids::{CourseId, RequirementId};
 use crate::requirement::RequirementNode;
 
 /// A compiled node; members are positions in [`Compiled::nodes`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub(crate) enum Node {
     Course {
         course: CourseId,
@@ -37,7 +39,7 @@ pub(crate) enum Node {
 }
 
 /// The compiled graph.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Compiled {
     index: BTreeMap<RequirementId, usize>,
     nodes: Vec<Node>,

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use tangguh_core::{Aggregate, CertificateNumber, Context, Credential, PersonId};
 
 use crate::certificate::{Certificate, Renewal, Revocation};
@@ -25,7 +26,11 @@ use crate::requirement::{GraphNode, RequirementNode, Track};
 /// methods. Per-person indexes (certificates held, credentials, birth date,
 /// cohorts taken) are kept up to date in `apply`, so eligibility and coverage
 /// are read without scanning the journal.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// It serialises (for snapshots) as its records and indexes in snake_case
+/// JSON; the person lookup index is rebuilt on deserialisation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Stored", into = "Stored")]
 pub struct Curriculum {
     pub(crate) courses: BTreeMap<CourseId, Course>,
     pub(crate) course_codes: BTreeMap<CourseCode, CourseId>,
@@ -51,9 +56,66 @@ pub struct Curriculum {
 #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
 type LearnerIndex = std::collections::HashMap<PersonId, usize>;
 
+/// The serialised form of [`Curriculum`]: everything but the person lookup
+/// index, which is rebuilt from the learners.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Stored {
+    courses: BTreeMap<CourseId, Course>,
+    course_codes: BTreeMap<CourseCode, CourseId>,
+    requirements: BTreeMap<RequirementId, RequirementNode>,
+    compiled: crate::compiled::Compiled,
+    tracks: BTreeMap<TrackId, Track>,
+    cohorts: BTreeMap<CohortId, Cohort>,
+    walk_ins: BTreeMap<WalkInId, WalkIn>,
+    certificates: BTreeMap<CertificateId, Certificate>,
+    certificate_numbers: BTreeMap<CertificateNumber, CertificateId>,
+    learners: Vec<Learner>,
+    prepared: BTreeMap<PersonId, Vec<(NaiveDate, Option<NaiveDate>)>>,
+}
+
+impl From<Stored> for Curriculum {
+    fn from(s: Stored) -> Self {
+        let learner_index =
+            s.learners.iter().enumerate().filter_map(|(i, l)| l.person.map(|p| (p, i))).collect();
+        Self {
+            courses: s.courses,
+            course_codes: s.course_codes,
+            requirements: s.requirements,
+            compiled: s.compiled,
+            tracks: s.tracks,
+            cohorts: s.cohorts,
+            walk_ins: s.walk_ins,
+            certificates: s.certificates,
+            certificate_numbers: s.certificate_numbers,
+            learners: s.learners,
+            learner_index,
+            prepared: s.prepared,
+        }
+    }
+}
+
+impl From<Curriculum> for Stored {
+    fn from(c: Curriculum) -> Self {
+        Self {
+            courses: c.courses,
+            course_codes: c.course_codes,
+            requirements: c.requirements,
+            compiled: c.compiled,
+            tracks: c.tracks,
+            cohorts: c.cohorts,
+            walk_ins: c.walk_ins,
+            certificates: c.certificates,
+            certificate_numbers: c.certificate_numbers,
+            learners: c.learners,
+            prepared: c.prepared,
+        }
+    }
+}
+
 /// The per-person index kept by `apply`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Learner {
+    pub(crate) person: Option<PersonId>,
     pub(crate) birth_date: Option<NaiveDate>,
     pub(crate) held: Vec<Held>,
     pub(crate) external: Vec<Credential>,
@@ -65,7 +127,7 @@ pub(crate) struct Learner {
 }
 
 /// A certificate as the person's index holds it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Held {
     pub(crate) id: CertificateId,
     pub(crate) course: CourseId,
@@ -822,7 +884,7 @@ impl Curriculum {
         let next = self.learners.len();
         let index = *self.learner_index.entry(person).or_insert(next);
         if index == next {
-            self.learners.push(Learner::default());
+            self.learners.push(Learner { person: Some(person), ..Learner::default() });
         }
         if let Some(learner) = self.learners.get_mut(index) {
             change(learner);

@@ -26,6 +26,16 @@ proptest! {
         let journal = f.w.book.journal().clone();
         let replayed: Book<Curriculum, _> = Book::open(journal, f.w.clock.clone()).unwrap();
         prop_assert_eq!(replayed.state(), f.w.state());
+        // A snapshot (the state as JSON) restores the same state, indexes
+        // included: the same queries answer the same.
+        let json = serde_json::to_string(f.w.state()).unwrap();
+        let restored: Curriculum = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&restored, f.w.state());
+        for person in &f.people {
+            let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+            prop_assert_eq!(restored.is_prepared(*person, on), f.w.state().is_prepared(*person, on));
+            prop_assert_eq!(restored.transcript(*person), f.w.state().transcript(*person));
+        }
     }
 }
 
