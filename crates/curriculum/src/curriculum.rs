@@ -46,10 +46,10 @@ pub struct Curriculum {
     pub(crate) learners: Vec<Learner>,
     /// Where each person's learner record is in `learners`.
     pub(crate) learner_index: LearnerIndex,
-    /// For people with a preparedness certificate: the days each such
-    /// certificate is valid (first day, last day or open), by person, so the
-    /// coverage report walks it alongside the caller's person map.
-    pub(crate) prepared: BTreeMap<PersonId, Vec<(NaiveDate, Option<NaiveDate>)>>,
+    /// For people with a preparedness certificate: the days some such
+    /// certificate is valid, by person, so the coverage report walks it
+    /// alongside the caller's person map.
+    pub(crate) prepared: BTreeMap<PersonId, Spans>,
 }
 
 /// Person → position in `Curriculum::learners`.
@@ -70,7 +70,7 @@ struct Stored {
     certificates: BTreeMap<CertificateId, Certificate>,
     certificate_numbers: BTreeMap<CertificateNumber, CertificateId>,
     learners: Vec<Learner>,
-    prepared: BTreeMap<PersonId, Vec<(NaiveDate, Option<NaiveDate>)>>,
+    prepared: BTreeMap<PersonId, Spans>,
 }
 
 impl From<Stored> for Curriculum {
@@ -109,6 +109,45 @@ impl From<Curriculum> for Stored {
             learners: c.learners,
             prepared: c.prepared,
         }
+    }
+}
+
+/// A union of validity spans `(first day, last day or open)`, disjoint and
+/// in order; the first is kept inline (most people have one), so checking a
+/// date usually reads no heap memory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Spans {
+    first: (NaiveDate, Option<NaiveDate>),
+    rest: Vec<(NaiveDate, Option<NaiveDate>)>,
+}
+
+impl Spans {
+    /// The union of `spans` (`None` when empty or all empty).
+    fn union(mut spans: Vec<(NaiveDate, Option<NaiveDate>)>) -> Option<Self> {
+        spans.retain(|(from, until)| until.is_none_or(|u| u >= *from));
+        spans.sort();
+        let mut merged: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+        for (from, until) in spans {
+            match merged.last_mut() {
+                Some((_, last)) if last.is_none_or(|l| l.succ_opt().is_none_or(|n| from <= n)) => {
+                    *last = match (*last, until) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        _ => None,
+                    };
+                }
+                _ => merged.push((from, until)),
+            }
+        }
+        let mut merged = merged.into_iter();
+        merged.next().map(|first| Self { first, rest: merged.collect() })
+    }
+
+    /// Whether `on` is in one of the spans.
+    pub(crate) fn contains(&self, on: NaiveDate) -> bool {
+        let within = |(from, until): &(NaiveDate, Option<NaiveDate>)| {
+            *from <= on && until.is_none_or(|u| on <= u)
+        };
+        within(&self.first) || (!self.rest.is_empty() && self.rest.iter().any(within))
     }
 }
 
@@ -872,11 +911,10 @@ impl Curriculum {
                     .collect()
             })
             .unwrap_or_default();
-        if spans.is_empty() {
-            self.prepared.remove(&person);
-        } else {
-            self.prepared.insert(person, spans);
-        }
+        match Spans::union(spans) {
+            Some(union) => self.prepared.insert(person, union),
+            None => self.prepared.remove(&person),
+        };
     }
 
     /// Changes the person's learner record, creating it if needed.
@@ -1199,6 +1237,26 @@ mod tests {
         assert!(!held.is_valid_on(d(2026, 6, 1)));
         held.valid_until = None;
         assert_eq!(held.last_valid(), Some(d(2026, 5, 31)));
+    }
+
+    #[test]
+    fn spans_union() {
+        assert_eq!(Spans::union(vec![]), None);
+        assert_eq!(Spans::union(vec![(d(2026, 2, 1), Some(d(2026, 1, 31)))]), None);
+        let u = Spans::union(vec![
+            (d(2026, 3, 1), Some(d(2026, 3, 31))),
+            (d(2026, 1, 1), Some(d(2026, 1, 31))),
+            (d(2026, 2, 1), Some(d(2026, 2, 10))),
+            (d(2026, 6, 1), None),
+            (d(2026, 7, 1), Some(d(2026, 7, 2))),
+        ])
+        .unwrap();
+        assert_eq!(u.first, (d(2026, 1, 1), Some(d(2026, 2, 10))));
+        assert_eq!(u.rest, vec![(d(2026, 3, 1), Some(d(2026, 3, 31))), (d(2026, 6, 1), None)]);
+        assert!(u.contains(d(2026, 2, 10)));
+        assert!(!u.contains(d(2026, 2, 11)));
+        assert!(u.contains(d(2030, 1, 1)));
+        assert!(!u.contains(d(2025, 12, 31)));
     }
 
     #[test]

@@ -487,7 +487,7 @@ impl Curriculum {
             while prepared.next_if(|(p, _)| *p < person).is_some() {}
             if let Some((p, spans)) = prepared.peek()
                 && *p == person
-                && spans.iter().any(|(from, until)| *from <= on && until.is_none_or(|u| on <= u))
+                && spans.contains(on)
             {
                 covered.push(*household);
             }
