@@ -128,6 +128,14 @@ pub struct GroupCover {
 }
 
 /// A group with its linked loans and history.
+///
+/// A group has members, a chair and a meeting calendar. Each member's loan
+/// stays an individual loan, linked to the group. A payment the group makes
+/// for a member is a separate loan transaction with the group as
+/// [`Payer::Group`](crate::Payer::Group): the loan's arrears (what the books
+/// are owed) fall, but the member's own arrears, counted without group
+/// payments, stay visible ([`Ledger::member_days_past_due`](crate::Ledger::member_days_past_due))
+/// and each cover records the member's arrears at that moment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Group {

@@ -58,7 +58,11 @@
 //! | loans | [`LoanProduct`], [`LoanAccounts`], [`LoanApplication`], [`Loan`], [`Repayment`], [`Payer`], [`Allocation`], [`PayoffQuote`] |
 //! | arrears | [`Arrears`], [`Kolektibilitas`], [`KolektibilitasTable`], [`PortfolioReport`] |
 //! | schedules | [`LoanTerms`], [`Schedule`], [`generate_schedule`] |
-//! | machinery | [`Ledger`], [`LedgerCommand`], [`LedgerEvent`], [`LedgerError`] |
+//! | koperasi savings | [`SavingsScheme`], [`Member`], [`SavingsPayment`], [`WajibArrears`] |
+//! | groups (tanggung renteng) | [`GroupSpec`], [`Group`], [`MeetingLine`], [`CollectionSheet`], [`GroupPar`] |
+//! | disaster relief | [`ReliefRequest`], [`ReliefPolicy`], [`Relief`] |
+//! | koperasi reports | [`MemberStatement`], [`KelurahanPortfolio`], [`ShuAllocation`], [`allocate_largest_remainder`] |
+//! | machinery | [`Ledger`], [`LedgerCommand`], [`LedgerEvent`], [`LedgerError`], [`KoperasiCommand`], [`KoperasiEvent`] |
 //!
 //! # Rules the ledger keeps
 //!
@@ -101,6 +105,7 @@ mod loan;
 mod group;
 mod koperasi;
 mod relief;
+mod reports;
 mod savings;
 
 // The schedule engine (owned by its own module; keep these two lines).
@@ -131,6 +136,10 @@ pub use group::{
 };
 pub use koperasi::{KoperasiCommand, KoperasiEvent, SavingsPayment};
 pub use relief::{ClassificationTreatment, HolidayInterest, Relief, ReliefPolicy, ReliefRequest};
+pub use reports::{
+    KelurahanLine, KelurahanPortfolio, LoanSection, MemberStatement, SavingsSection, ShuAllocation,
+    ShuLine, allocate_largest_remainder,
+};
 pub use savings::{
     Member, SavingsAccounts, SavingsBalances, SavingsKind, SavingsMovement, SavingsScheme,
     SavingsTransaction, WajibArrears,

@@ -64,6 +64,31 @@ pub enum ClassificationTreatment {
 }
 
 /// A relief policy.
+///
+/// # What a relief does to a loan
+///
+/// On the relief date every installment not yet settled is closed at what
+/// was paid on it (its `due` becomes `paid + waived`), and new installments,
+/// numbered after the old ones, carry the rest:
+///
+/// - the outstanding principal is rescheduled from the relief date by the
+///   schedule engine ([`LoanTerms::rescheduled`](crate::LoanTerms::rescheduled))
+///   over the installments not yet due, plus the policy's holiday and
+///   extension periods (at least one period);
+/// - during the holiday no principal is due, and interest is either
+///   deferred (accrues, paid with the first installment after the holiday:
+///   Fineract's grace on interest payment) or waived (interest-free
+///   periods). A loan on the progressive generator is rescheduled on the
+///   cumulative one when a holiday is given (the progressive generator takes
+///   no grace);
+/// - interest, fees and penalties already due and unpaid are carried, per
+///   component, onto the first new installment. Interest of the period
+///   running on the relief date that accrued before it is not carried (the
+///   new schedule charges interest from the relief date): relieve on a due
+///   date to lose nothing.
+///
+/// Nothing is posted: the books are cash-based (interest is income when
+/// collected), the principal in the loan portfolio does not change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReliefPolicy {

@@ -45,6 +45,14 @@ pub struct SavingsAccounts {
 }
 
 /// The koperasi's savings rules: one scheme per ledger.
+///
+/// # Jasa on simpanan sukarela (the method)
+///
+/// For every day `D` after the member's last jasa date up to and including
+/// `through`, the balance at the end of `D` earns `balance × rate / 100 /
+/// 365` (365 also in leap years). The exact sum over the days is rounded once
+/// per member and posting, half-even to the currency's minor unit, and
+/// credited to the member's sukarela (Dr jasa expense, Cr sukarela).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SavingsScheme {
@@ -356,7 +364,7 @@ impl Member {
     }
 
     /// Jasa on sukarela for the days after `jasa_through` up to and including
-    /// `through`, by the method in the [module docs](self).
+    /// `through`, by the method in [`SavingsScheme`]'s docs.
     ///
     /// # Errors
     ///

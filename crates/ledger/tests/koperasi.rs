@@ -941,3 +941,174 @@ proptest! {
         prop_assert_eq!(&from_json, book.state());
     }
 }
+
+// ------------------------------------------------------------------ reports
+
+use std::collections::BTreeMap;
+use tangguh_core::RegionCode;
+
+fn kel(n: u32) -> RegionCode {
+    format!("62.71.05.{}", 1000 + n).parse().unwrap()
+}
+
+/// Three members (kelurahan 1, 1, 2) with savings and monthly loans, some
+/// repayments in 2026, loan 2 relieved.
+fn busy() -> Ledger {
+    let mut l = koperasi();
+    for m in 1..=3u128 {
+        let k = if m == 3 { 2 } else { 1 };
+        kop(
+            &mut l,
+            KoperasiCommand::Join {
+                member: person(m),
+                entry: e(10_000 + m),
+                date: d(2026, 1, 1),
+                kelurahan: Some(kel(k)),
+            },
+        )
+        .unwrap();
+        kop(&mut l, KoperasiCommand::Deposit(pay(m, 100 + m, d(2026, 1, 1), 333_333 * m as i64)))
+            .unwrap();
+        disburse(&mut l, m, m, 1, d(2026, 1, 1));
+    }
+    for m in [1u128, 3] {
+        for (k, month) in (2..=5u32).enumerate() {
+            let due = l.loan(loan_id(m)).unwrap().installments()[k].due.total().unwrap();
+            run(
+                &mut l,
+                LedgerCommand::Repay(Repayment::new(
+                    loan_id(m),
+                    e(1_000 * m + k as u128),
+                    d(2026, month, 1),
+                    due,
+                )),
+            )
+            .unwrap();
+        }
+        kop(&mut l, KoperasiCommand::PayWajib(pay(m, 200 + m, d(2026, 5, 1), 100_000))).unwrap();
+    }
+    let policy =
+        ReliefPolicy::new(2, HolidayInterest::Waived, 0, ClassificationTreatment::ByArrears);
+    kop(
+        &mut l,
+        KoperasiCommand::Relieve(ReliefRequest::new(
+            incident(),
+            d(2026, 5, 20),
+            d(2026, 6, 1),
+            vec![person(2)],
+            policy,
+        )),
+    )
+    .unwrap();
+    kop(&mut l, KoperasiCommand::PostJasa { entry: e(300), through: d(2026, 6, 30) }).unwrap();
+    l
+}
+
+#[test]
+fn member_statements_add_up_to_the_books() {
+    let l = busy();
+    let (from, to) = (d(2026, 3, 1), d(2026, 6, 30));
+    let statements: Vec<_> =
+        (1..=3u128).map(|m| l.member_statement(person(m), from, to).unwrap()).collect();
+    for (k, (kind, account)) in [
+        (SavingsKind::Pokok, POKOK),
+        (SavingsKind::Wajib, WAJIB),
+        (SavingsKind::Sukarela, SUKARELA),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let closing: Decimal = statements.iter().map(|s| s.savings[k].closing).sum();
+        let opening: Decimal = statements.iter().map(|s| s.savings[k].opening).sum();
+        assert_eq!(statements[0].savings[k].kind, kind);
+        assert_eq!(closing, -l.balance_as_of(&code(account), Currency::IDR, to).unwrap().net);
+        assert_eq!(
+            opening,
+            -l.balance_as_of(&code(account), Currency::IDR, d(2026, 2, 28)).unwrap().net
+        );
+        for s in &statements {
+            let moved: Decimal = s.savings[k].lines.iter().map(|t| t.amount).sum();
+            assert_eq!(s.savings[k].opening + moved, s.savings[k].closing);
+        }
+    }
+    let principal: Decimal =
+        statements.iter().flat_map(|s| &s.loans).map(|x| x.closing_principal).sum();
+    assert_eq!(principal, l.balance_as_of(&code(PINJAMAN), Currency::IDR, to).unwrap().net);
+    let opening: Decimal =
+        statements.iter().flat_map(|s| &s.loans).map(|x| x.opening_principal).sum();
+    assert_eq!(
+        opening,
+        l.balance_as_of(&code(PINJAMAN), Currency::IDR, d(2026, 2, 28)).unwrap().net
+    );
+    let interest: Decimal = statements.iter().flat_map(|s| &s.loans).map(|x| x.paid.interest).sum();
+    let income = l.balance_as_of(&code(BUNGA), Currency::IDR, to).unwrap().net
+        - l.balance_as_of(&code(BUNGA), Currency::IDR, d(2026, 2, 28)).unwrap().net;
+    assert_eq!(interest, -income);
+    assert!(statements[1].loans[0].restructured);
+    assert!(matches!(
+        l.member_statement(person(9), from, to),
+        Err(LedgerError::UnknownMember { .. })
+    ));
+}
+
+#[test]
+fn portfolio_per_kelurahan_adds_up_to_the_loan_portfolio() {
+    let l = busy();
+    let mut supplied = BTreeMap::new();
+    supplied.insert(person(1), kel(3)); // supplied beats recorded
+    let p = l.portfolio_by_kelurahan(d(2026, 6, 2), Currency::IDR, &supplied).unwrap();
+    assert_eq!(p.lines.len(), 3);
+    assert_eq!(p.outstanding, net(&l, PINJAMAN));
+    assert_eq!(p.lines.iter().map(|x| x.outstanding).sum::<Decimal>(), p.outstanding);
+    let k1 = p.lines.iter().find(|x| x.kelurahan == Some(kel(1))).unwrap();
+    assert_eq!((k1.loans, k1.restructured_loans), (1, 1));
+    // Restructured counts in PAR30.
+    assert_eq!(k1.par30, k1.outstanding);
+    assert_eq!(p.par30, k1.par30);
+    let classes = l.classes_with_relief(d(2026, 6, 2), &KolektibilitasTable::OJK_BANK);
+    assert_eq!(classes.len(), 3);
+}
+
+#[test]
+fn shu_shares_sum_exactly_and_follow_savings_and_interest() {
+    let l = busy();
+    let shu = l.shu_allocation(2026, "1000000.01".parse().unwrap(), dec(500_000)).unwrap();
+    let total: Decimal = shu.lines.iter().map(|x| x.total).sum();
+    assert_eq!(total, "1500000.01".parse::<Decimal>().unwrap());
+    assert_eq!(shu.lines.iter().map(|x| x.savings_part).sum::<Decimal>(), shu.savings_share);
+    // Member 2 paid no interest: no loan part.
+    assert_eq!(shu.lines[1].loan_part, dec(0));
+    // Interest paid by members is the year's interest income.
+    let year_income = l.balance_as_of(&code(BUNGA), Currency::IDR, d(2026, 12, 31)).unwrap().net;
+    assert_eq!(shu.total_interest, -year_income);
+    let savings: Decimal = [POKOK, WAJIB, SUKARELA].iter().map(|a| -net(&l, a)).sum();
+    assert_eq!(shu.total_savings, savings);
+    let err = l.shu_allocation(2025, dec(0), dec(1)).unwrap_err();
+    assert!(matches!(err, LedgerError::NoShuBase { pool: "loans", .. }));
+    let err = l.shu_allocation(2026, dec(-1), dec(0)).unwrap_err();
+    assert!(matches!(err, LedgerError::AmountNotPositive { .. }));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Largest-remainder shares always sum exactly to the amount and are
+    /// never negative.
+    #[test]
+    fn shu_shares_sum_to_the_distributable_amount(
+        total in 0..10_000_000_000i64,
+        weights in prop::collection::vec(0..1_000_000_000i64, 1..40),
+        digits in 0..3u32,
+    ) {
+        let total = Decimal::new(total, digits);
+        let weights: Vec<Decimal> = weights.into_iter().map(|w| Decimal::new(w, 2)).collect();
+        match tangguh_ledger::allocate_largest_remainder(total, &weights, digits) {
+            Ok(parts) => {
+                prop_assert_eq!(parts.iter().copied().sum::<Decimal>(), total);
+                prop_assert!(parts.iter().all(|p| *p >= Decimal::ZERO));
+            }
+            Err(LedgerError::NoShuBase { .. }) => prop_assert!(weights.iter().all(|w| w.is_zero())),
+            Err(other) => prop_assert!(false, "{}", other),
+        }
+    }
+}
