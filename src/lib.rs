@@ -37,5 +37,24 @@ pub use tangguh_roster as roster;
 #[cfg(feature = "store")]
 pub use tangguh_store as store;
 
+#[cfg(all(
+    feature = "registry",
+    feature = "roster",
+    feature = "curriculum",
+    feature = "ledger",
+    feature = "store"
+))]
+pub mod resilience;
+#[cfg(all(
+    feature = "registry",
+    feature = "roster",
+    feature = "curriculum",
+    feature = "ledger",
+    feature = "store"
+))]
+pub mod scenario;
+#[cfg(all(feature = "registry", feature = "roster", feature = "curriculum", feature = "ledger"))]
+pub mod wiring;
+
 #[doc = include_str!("../ARCHITECTURE.md")]
 pub mod _architecture {}
