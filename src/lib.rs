@@ -56,5 +56,9 @@ pub mod scenario;
 #[cfg(all(feature = "registry", feature = "roster", feature = "curriculum", feature = "ledger"))]
 pub mod wiring;
 
+#[cfg(all(feature = "registry", feature = "store"))]
+#[doc = include_str!("../README.md")]
+pub mod _readme {}
+
 #[doc = include_str!("../ARCHITECTURE.md")]
 pub mod _architecture {}
