@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tangguh_core::{FamilyNumber, HouseholdId, Nik, PersonId, RegionCode, ValidationError};
+use tangguh_core::{FamilyNumber, HouseholdId, Nik, PersonId, RegionCode};
 
 use crate::model::Round;
 
@@ -227,9 +227,6 @@ pub enum RegistryError {
         /// What is wrong.
         reason: String,
     },
-    /// A value failed validation while reading input (CSV).
-    #[error(transparent)]
-    Validation(#[from] ValidationError),
     /// CSV could not be read or written.
     #[error("csv line {line}: {message}")]
     Csv {

@@ -317,11 +317,31 @@ pub(crate) fn normalise_name(name: &str) -> String {
     out
 }
 
-/// FNV-1a of the normalised name: a stable blocking key.
+/// FNV-1a of the normalised name (computed without allocating): a stable
+/// blocking key. Equal to hashing [`normalise_name`]'s output.
 pub(crate) fn name_key(name: &str) -> u64 {
-    normalise_name(name)
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    let mut h = 0xcbf2_9ce4_8422_2325_u64;
+    let mut byte = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    let mut started = false;
+    let mut gap = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            if gap && started {
+                byte(b' ');
+            }
+            gap = false;
+            started = true;
+            for l in c.to_lowercase() {
+                let mut buf = [0u8; 4];
+                for b in l.encode_utf8(&mut buf).bytes() {
+                    byte(b);
+                }
+            }
+        } else {
+            gap = true;
+        }
+    }
+    h
 }
 
 impl Registry {
@@ -392,22 +412,24 @@ impl Registry {
         field: &'static str,
         ctx: &Context,
     ) -> R<()> {
-        let mut ids = BTreeSet::new();
-        let mut niks = BTreeSet::new();
+        let mut ids: Vec<PersonId> = Vec::new();
+        let mut niks: Vec<Nik> = Vec::new();
         for p in people {
             if self.index.people.contains_key(&p.id) {
                 return Err(RegistryError::PersonExists { person: p.id });
             }
-            if !ids.insert(p.id) {
+            if ids.contains(&p.id) {
                 return Err(RegistryError::RepeatedPerson { person: p.id });
             }
+            ids.push(p.id);
             if let Some(nik) = p.nik {
                 if let Some(other) = self.index.niks.get(&nik).and_then(|&i| self.person_at(i)) {
                     return Err(RegistryError::NikTaken { nik, person: other.person.id });
                 }
-                if !niks.insert(nik) {
+                if niks.contains(&nik) {
                     return Err(RegistryError::RepeatedPerson { person: p.id });
                 }
+                niks.push(nik);
             }
             not_future("birth date", p.birth_date.date, ctx)?;
             not_before_birth(field, p.id, date, p.birth_date.date)?;
@@ -1230,5 +1252,21 @@ impl Registry {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_key_hashes_the_normalised_name() {
+        for name in ["Siti  Rahayu", " SITI-rahayu ", "Ánh Đỗ", "x", ""] {
+            let expected = normalise_name(name).bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            assert_eq!(name_key(name), expected, "{name}");
+        }
+        assert_eq!(name_key("Siti Rahayu"), name_key("siti, RAHAYU"));
     }
 }
