@@ -203,7 +203,7 @@ fn loan_accounts() -> LoanAccounts {
 fn portfolio(n: usize) -> Ledger {
     let ctx = context();
     let mut l = Ledger::new();
-    let mut run = |l: &mut Ledger, cmd: LedgerCommand| {
+    let run = |l: &mut Ledger, cmd: LedgerCommand| {
         for e in l.decide(&cmd, &ctx).unwrap() {
             l.apply(&e);
         }
