@@ -183,10 +183,7 @@ impl Ledger {
                 if loan.status() != LoanStatus::Active {
                     continue;
                 }
-                let mut due = Components::ZERO;
-                for i in loan.installments().iter().take_while(|i| i.due_date <= date) {
-                    due = due.checked_add(&i.outstanding()?)?;
-                }
+                let due = due_by(loan, date)?;
                 if !due.is_zero() {
                     loan_due = add(loan_due, due.total()?)?;
                     per_loan.push((*id, due));
@@ -922,6 +919,59 @@ impl Ledger {
             }
         }
     }
+}
+
+/// Scale of the fast integer path in [`due_by`].
+const FAST_SCALE: u32 = 6;
+
+fn minor(d: Decimal) -> Option<i128> {
+    let shift = FAST_SCALE.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(10i128.checked_pow(shift)?)
+}
+
+/// What is owed on installments due on or before `date`, per component.
+/// Installments are settled oldest first, so only the unsettled tail of
+/// the due prefix is read (backwards); amounts are summed as integers at a
+/// fixed scale, with checked decimals as the fallback.
+fn due_by(loan: &Loan, date: NaiveDate) -> Result<Components, LedgerError> {
+    let installments = loan.installments();
+    let due_prefix = installments.partition_point(|i| i.due_date <= date);
+    let prefix = installments.get(..due_prefix).unwrap_or_default();
+    let fast = || -> Option<[i128; 4]> {
+        let mut sum = [0i128; 4];
+        for i in prefix.iter().rev() {
+            let mut owed = [0i128; 4];
+            let parts = [
+                (i.due.principal, i.paid.principal, i.waived.principal),
+                (i.due.interest, i.paid.interest, i.waived.interest),
+                (i.due.fee, i.paid.fee, i.waived.fee),
+                (i.due.penalty, i.paid.penalty, i.waived.penalty),
+            ];
+            for (slot, (due, paid, waived)) in owed.iter_mut().zip(parts) {
+                *slot = minor(due)?.checked_sub(minor(paid)?)?.checked_sub(minor(waived)?)?;
+            }
+            if owed == [0; 4] {
+                break;
+            }
+            for (s, o) in sum.iter_mut().zip(owed) {
+                *s = s.checked_add(o)?;
+            }
+        }
+        Some(sum)
+    };
+    if let Some([principal, interest, fee, penalty]) = fast() {
+        let d = |v: i128| Decimal::try_from_i128_with_scale(v, FAST_SCALE).map(|x| x.normalize());
+        if let (Ok(principal), Ok(interest), Ok(fee), Ok(penalty)) =
+            (d(principal), d(interest), d(fee), d(penalty))
+        {
+            return Ok(Components { principal, interest, fee, penalty });
+        }
+    }
+    let mut due = Components::ZERO;
+    for i in prefix {
+        due = due.checked_add(&i.outstanding()?)?;
+    }
+    Ok(due)
 }
 
 /// The member's own arrears on a loan: group payments do not count.
