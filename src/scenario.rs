@@ -653,7 +653,13 @@ impl Rakumpit {
         }
         let mut trainees = Trainees::default();
         let mut registered: BTreeSet<PersonId> = BTreeSet::new();
-        let organisers = Organisers {
+        // The city organises: BPBD leads preparedness, the city government
+        // first aid and psychosocial support; the bank (CSR) and PMI partner.
+        let bpbd_led = Organisers {
+            lead: self.organizations.bpbd.id,
+            partners: vec![self.organizations.bank.id, self.organizations.pmi.id],
+        };
+        let city_led = Organisers {
             lead: self.organizations.pemkot.id,
             partners: vec![self.organizations.bank.id, self.organizations.pmi.id],
         };
@@ -672,10 +678,10 @@ impl Rakumpit {
                 .collect();
             self.set_today(on, 8)?;
             run_all(&mut self.curriculum, &self.actor, learners, &mut Quiet)?;
-            for (course, list) in [
-                (courses.preparedness, &mut trainees.preparedness),
-                (courses.first_aid, &mut trainees.first_aid),
-                (courses.psychosocial, &mut trainees.psychosocial),
+            for (course, organisers, list) in [
+                (courses.preparedness, &bpbd_led, &mut trainees.preparedness),
+                (courses.first_aid, &city_led, &mut trainees.first_aid),
+                (courses.psychosocial, &city_led, &mut trainees.psychosocial),
             ] {
                 let start = on + Duration::weeks(week);
                 week += 1;
@@ -683,7 +689,7 @@ impl Rakumpit {
                     ids,
                     course,
                     *kelurahan,
-                    &organisers,
+                    organisers,
                     start,
                     people.iter().map(|p| p.0).collect(),
                     progress,
