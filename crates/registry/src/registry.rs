@@ -244,6 +244,15 @@ impl BuildHasher for FastHash {
 #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
 pub(crate) type Lookup<K> = HashMap<K, u32, FastHash>;
 
+/// What a full scan of the households reads first, kept compact and in
+/// registration order so a targeting scan does not touch the large
+/// [`Household`] records of households outside the region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ScanRow {
+    pub(crate) kelurahan: RegionCode,
+    pub(crate) active: bool,
+}
+
 /// The lookup indexes: id → position, NIK → person, number → active household.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Index {
@@ -262,6 +271,7 @@ pub(crate) struct Index {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registry {
     pub(crate) households: Vec<Household>,
+    pub(crate) scan: Vec<ScanRow>,
     pub(crate) people: Vec<PersonRecord>,
     pub(crate) hot: Vec<Hot>,
     pub(crate) memberships: Vec<Membership>,
@@ -816,6 +826,7 @@ impl Registry {
             history: Vec::new(),
             dwelling_ix: None,
         });
+        self.scan.push(ScanRow { kelurahan, active: true });
         self.index.households.insert(id, i);
         if let Some(n) = number {
             self.index.numbers.insert(n, i);
@@ -872,6 +883,9 @@ impl Registry {
             household.head = None;
         }
         if household.active.is_empty() {
+            if let Some(row) = self.scan.get_mut(h as usize) {
+                row.active = false;
+            }
             household.dissolved_on = Some(date);
             household.head = None;
             if let Some(n) = household.number
@@ -1245,6 +1259,15 @@ impl Registry {
             if h.active.is_empty() {
                 out.push(format!("active household {} has no members", h.id));
             }
+        }
+        let scan_ok = self.scan.len() == self.households.len()
+            && self
+                .scan
+                .iter()
+                .zip(&self.households)
+                .all(|(r, h)| r.active == h.is_active() && r.kelurahan == h.kelurahan);
+        if !scan_ok {
+            out.push("the scan rows do not match the households".to_owned());
         }
         for h in self.households.iter().filter(|h| !h.is_active()) {
             if !h.active.is_empty() {

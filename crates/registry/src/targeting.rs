@@ -150,12 +150,12 @@ struct Eval<'a> {
 }
 
 impl Eval<'_> {
-    fn eval(&self, c: &Criteria, h: &Household, out: &mut Vec<Reason>) -> bool {
+    fn eval(&self, c: &Criteria, i: usize, h: &Household, out: &mut Vec<Reason>) -> bool {
         match c {
             Criteria::All(cs) => {
                 let mark = out.len();
                 for c in cs {
-                    if !self.eval(c, h, out) {
+                    if !self.eval(c, i, h, out) {
                         out.truncate(mark);
                         return false;
                     }
@@ -165,18 +165,23 @@ impl Eval<'_> {
             Criteria::Any(cs) => {
                 let mut any = false;
                 for c in cs {
-                    any |= self.eval(c, h, out);
+                    any |= self.eval(c, i, h, out);
                 }
                 any
             }
             Criteria::Not(c) => {
                 let mut scratch = Vec::new();
-                !self.eval(c, h, &mut scratch)
+                !self.eval(c, i, h, &mut scratch)
             }
             Criteria::Region(r) => {
-                let ok = r.contains(h.kelurahan);
+                // From the compact scan row: households outside the region
+                // are never loaded.
+                let Some(kelurahan) = self.registry.scan.get(i).map(|row| row.kelurahan) else {
+                    return false;
+                };
+                let ok = r.contains(kelurahan);
                 if ok {
-                    out.push(Reason::Region { kelurahan: h.kelurahan });
+                    out.push(Reason::Region { kelurahan });
                 }
                 ok
             }
@@ -289,6 +294,16 @@ impl Eval<'_> {
 }
 
 impl Registry {
+    /// Active households with their positions, found through the scan rows.
+    fn active_households(&self) -> impl Iterator<Item = (usize, &Household)> {
+        self.scan
+            .iter()
+            .zip(&self.households)
+            .enumerate()
+            .filter(|(_, (row, _))| row.active)
+            .map(|(i, (_, h))| (i, h))
+    }
+
     /// The active households matching `criteria` on `on`, in registration
     /// order, each with the reasons it matched.
     ///
@@ -314,9 +329,9 @@ impl Registry {
         let eval = Eval { registry: self, on, thresholds };
         let mut reasons = Vec::new();
         let mut out = Vec::new();
-        for h in self.households.iter().filter(|h| h.is_active()) {
+        for (i, h) in self.active_households() {
             reasons.clear();
-            if eval.eval(criteria, h, &mut reasons) {
+            if eval.eval(criteria, i, h, &mut reasons) {
                 out.push(Eligible { household: h.id, reasons: reasons.clone() });
             }
         }
@@ -334,12 +349,10 @@ impl Registry {
     ) -> usize {
         let eval = Eval { registry: self, on, thresholds };
         let mut reasons = Vec::new();
-        self.households
-            .iter()
-            .filter(|h| h.is_active())
-            .filter(|h| {
+        self.active_households()
+            .filter(|(i, h)| {
                 reasons.clear();
-                eval.eval(criteria, h, &mut reasons)
+                eval.eval(criteria, *i, h, &mut reasons)
             })
             .count()
     }
