@@ -459,6 +459,30 @@ impl TrialBalanceBuilder {
     }
 }
 
+/// Posted entries by id. Keyed by the id's number, so a B-tree step is one
+/// integer comparison rather than a 16-byte compare; iteration order is the
+/// same as by [`EntryId`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct EntryIndex(BTreeMap<u128, JournalEntry>);
+
+impl EntryIndex {
+    pub(crate) fn get(&self, id: &EntryId) -> Option<&JournalEntry> {
+        self.0.get(&id.as_u128())
+    }
+
+    pub(crate) fn contains_key(&self, id: &EntryId) -> bool {
+        self.0.contains_key(&id.as_u128())
+    }
+
+    pub(crate) fn insert(&mut self, id: EntryId, entry: JournalEntry) -> Option<JournalEntry> {
+        self.0.insert(id.as_u128(), entry)
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &JournalEntry> {
+        self.0.values()
+    }
+}
+
 /// The first setting, in TigerBeetle's order (flags, user data, code), in
 /// which `new` differs from `existing`.
 pub(crate) fn account_difference(existing: &Account, new: &Account) -> Option<&'static str> {

@@ -8,7 +8,7 @@ use tangguh_core::{Aggregate, Context, Currency, Money};
 
 use crate::account::{Account, AccountCode};
 use crate::arrears::{KolektibilitasTable, PortfolioReport, portfolio_report};
-use crate::books::{Balance, Books, TrialBalance, account_difference};
+use crate::books::{Balance, Books, EntryIndex, TrialBalance, account_difference};
 use crate::command::LedgerCommand;
 use crate::entry::{JournalEntry, Posting};
 use crate::error::LedgerError;
@@ -33,7 +33,7 @@ mod koperasi;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
     books: Books,
-    entries: BTreeMap<EntryId, JournalEntry>,
+    entries: EntryIndex,
     reversed_by: BTreeMap<EntryId, EntryId>,
     products: BTreeMap<ProductId, LoanProduct>,
     loans: BTreeMap<LoanId, Loan>,
