@@ -323,4 +323,178 @@ pub(crate) fn define(c: &mut Criterion) {
     define_schedules(c);
     define_portfolio(c);
     define_posting(c);
+    define_koperasi(c);
+}
+
+// ---------------------------------------------------------------- koperasi
+//
+// - `ledger/koperasi/collection-sheet/30-members`: a weekly group's sheet
+//   (each member's installments due incl. arrears and wajib owed).
+// - `ledger/koperasi/relief/10k-loans`: relief (3-period holiday, interest
+//   deferred, schedules regenerated) over 10,000 affected loans, decided
+//   and applied on a clone of the portfolio (the clone is not timed).
+
+/// 30 koperasi members with savings and a weekly Rp 500,000 loan each,
+/// linked to one weekly group; half of them paid the first ten weeks.
+fn koperasi_group() -> (Ledger, tangguh::core::OrganizationId) {
+    use tangguh::core::OrganizationId;
+    use tangguh::ledger::{
+        GroupSpec, KoperasiCommand, MeetingCalendar, MeetingFrequency, SavingsPayment,
+        SavingsScheme,
+    };
+    let ctx = context();
+    let mut l = Ledger::new();
+    let run = |l: &mut Ledger, cmd: LedgerCommand| {
+        for e in l.decide(&cmd, &ctx).unwrap() {
+            l.apply(&e);
+        }
+    };
+    for (code, kind, never_negative) in [
+        ("1101", AccountType::Asset, false),
+        ("1201", AccountType::Asset, false),
+        ("2101", AccountType::Liability, true),
+        ("2201", AccountType::Liability, false),
+        ("3201", AccountType::Equity, false),
+        ("3202", AccountType::Equity, false),
+        ("4101", AccountType::Income, false),
+        ("4102", AccountType::Income, false),
+        ("4103", AccountType::Income, false),
+        ("4104", AccountType::Income, false),
+        ("5101", AccountType::Expense, false),
+        ("5201", AccountType::Expense, false),
+    ] {
+        let mut a = Account::new(code.parse().unwrap(), code.parse().unwrap(), kind);
+        if never_negative {
+            a = a.never_negative();
+        }
+        run(&mut l, LedgerCommand::OpenAccount(a));
+    }
+    let accounts = serde_json::from_value(serde_json::json!({
+        "cash": "1101", "pokok": "3201", "wajib": "3202", "sukarela": "2101", "jasa_expense": "5201",
+    }))
+    .unwrap();
+    let scheme = SavingsScheme::new(
+        Currency::IDR,
+        Decimal::from(100_000),
+        Decimal::from(25_000),
+        1,
+        Decimal::from(3),
+        accounts,
+    );
+    run(&mut l, LedgerCommand::Koperasi(KoperasiCommand::ConfigureSavings(scheme)));
+    let product = ProductId::from_bits(IdBits::from_u128(2));
+    let mut terms = LoanTerms::new(Decimal::from(500_000), Decimal::from(24), 25, date(2026, 1, 5));
+    terms.repayment_unit = RepaymentUnit::Weeks;
+    run(
+        &mut l,
+        LedgerCommand::DefineProduct(LoanProduct::new(
+            product,
+            "Mekaar-like".parse().unwrap(),
+            Currency::IDR,
+            terms,
+            AllocationStrategy::PenaltyFeeInterestPrincipal,
+            loan_accounts(),
+        )),
+    );
+    let group = OrganizationId::from_bits(IdBits::from_u128(1));
+    let members: Vec<PersonId> =
+        (1..=30u128).map(|k| PersonId::from_bits(IdBits::from_u128(k))).collect();
+    let start = date(2026, 1, 5);
+    for (k, m) in members.iter().enumerate() {
+        let k = k as u128;
+        run(
+            &mut l,
+            LedgerCommand::Koperasi(KoperasiCommand::Join {
+                member: *m,
+                entry: EntryId::from_u128(1_000 + k),
+                date: start,
+                kelurahan: None,
+            }),
+        );
+        run(
+            &mut l,
+            LedgerCommand::Koperasi(KoperasiCommand::PayWajib(SavingsPayment::new(
+                *m,
+                EntryId::from_u128(2_000 + k),
+                start,
+                Decimal::from(25_000),
+            ))),
+        );
+    }
+    run(
+        &mut l,
+        LedgerCommand::Koperasi(KoperasiCommand::FormGroup(GroupSpec::new(
+            group,
+            "Kelompok Melati".parse().unwrap(),
+            members[0],
+            members.clone(),
+            MeetingCalendar::new(date(2026, 1, 12), MeetingFrequency::Weekly),
+        ))),
+    );
+    for (k, m) in members.iter().enumerate() {
+        let id = LoanId::from_bits(IdBits::from_u128(k as u128 + 1));
+        let app = LoanApplication::new(id, product, *m, start, Decimal::from(500_000), start);
+        run(&mut l, LedgerCommand::SubmitLoan(app));
+        run(&mut l, LedgerCommand::ApproveLoan { loan: id, date: start });
+        let entry = EntryId::from_u128(3_000 + k as u128);
+        run(&mut l, LedgerCommand::DisburseLoan { loan: id, entry, date: start });
+        run(&mut l, LedgerCommand::Koperasi(KoperasiCommand::LinkLoan { group, loan: id }));
+        if k % 2 == 0 {
+            let r = Repayment::new(
+                id,
+                EntryId::from_u128(4_000 + k as u128),
+                date(2026, 3, 16),
+                Decimal::from(250_000),
+            );
+            run(&mut l, LedgerCommand::Repay(r));
+        }
+    }
+    (l, group)
+}
+
+pub(crate) fn define_koperasi(c: &mut Criterion) {
+    use tangguh::ledger::{
+        ClassificationTreatment, HolidayInterest, KoperasiCommand, ReliefPolicy, ReliefRequest,
+    };
+    let (l, group) = koperasi_group();
+    let meeting = date(2026, 4, 6);
+    let mut g = c.benchmark_group("ledger/koperasi");
+    g.bench_function("collection-sheet/30-members", |b| {
+        b.iter(|| black_box(l.collection_sheet(group, black_box(meeting)).unwrap()))
+    });
+
+    let portfolio = portfolio(10_000);
+    let borrowers: Vec<PersonId> =
+        (1..=10_000u128).map(|k| PersonId::from_bits(IdBits::from_u128(k))).collect();
+    let policy = ReliefPolicy::new(
+        3,
+        HolidayInterest::Deferred,
+        0,
+        ClassificationTreatment::FrozenAtPreDisaster { until: date(2027, 6, 30) },
+    );
+    let incident = tangguh::core::IncidentId::from_bits(IdBits::from_u128(1));
+    let relief = LedgerCommand::Koperasi(KoperasiCommand::Relieve(ReliefRequest::new(
+        incident,
+        date(2026, 5, 20),
+        date(2026, 6, 1),
+        borrowers,
+        policy,
+    )));
+    let ctx = context();
+    let events = portfolio.decide(&relief, &ctx).unwrap();
+    eprintln!("relief bench: {} loans relieved", events.len());
+    g.sample_size(10);
+    g.bench_function("relief/10k-loans", |b| {
+        b.iter_batched(
+            || portfolio.clone(),
+            |mut l| {
+                for e in l.decide(&relief, &ctx).unwrap() {
+                    l.apply(&e);
+                }
+                black_box(l)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
 }
