@@ -118,7 +118,7 @@ fn print_report(district: &Rakumpit, summary: &PhaseSummary) {
     println!("Resilience report, Kecamatan Rakumpit, as of {}", report.as_of);
     println!();
     println!(
-        "{:<14} {:>5} | {:>6} {:>7} | {:>8} | {:>5} {:>13} {:>6} | {:>8} {:>7} {:>10}",
+        "{:<14} {:>5} | {:>6} {:>7} | {:>8} | {:>5} {:>13} {:>6} {:>6} | {:>8} {:>7} {:>10}",
         "kelurahan",
         "KK",
         "vol.",
@@ -127,6 +127,7 @@ fn print_report(district: &Rakumpit, summary: &PhaseSummary) {
         "loans",
         "outstanding",
         "PAR30",
+        "restr.",
         "affected",
         "reached",
         "vuln. aid"
@@ -134,7 +135,7 @@ fn print_report(district: &Rakumpit, summary: &PhaseSummary) {
     for line in &report.kelurahan {
         let response = line.response.clone().unwrap_or_default();
         println!(
-            "{:<14} {:>5} | {:>6} {:>7} | {:>8} | {:>5} {:>13} {:>6} | {:>8} {:>7} {:>10}",
+            "{:<14} {:>5} | {:>6} {:>7} | {:>8} | {:>5} {:>13} {:>6} {:>6} | {:>8} {:>7} {:>10}",
             line.name,
             line.households,
             line.active_volunteers,
@@ -143,6 +144,7 @@ fn print_report(district: &Rakumpit, summary: &PhaseSummary) {
             line.active_loans,
             format!("Rp{}", line.outstanding_principal.round()),
             line.par30_percent.map_or("-".to_owned(), |p| format!("{p}%")),
+            line.restructured_loans,
             response.affected,
             response.reached,
             format!("{}/{}", response.vulnerable_assisted, response.vulnerable_affected),
@@ -156,8 +158,9 @@ fn print_report(district: &Rakumpit, summary: &PhaseSummary) {
         );
     }
     println!(
-        "Economy: portfolio PAR30 {} (the ledger's own figure); {} borrowers in flooded households are relief candidates.",
+        "Economy: portfolio PAR30 {} (the ledger's own figure); {} loans of borrowers in flooded households restructured for relief ({} candidates).",
         report.ledger_par30_percent.map_or("-".to_owned(), |p| format!("{p}%")),
+        summary.relieved_loans,
         summary.relief_candidates,
     );
     println!();

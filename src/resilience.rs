@@ -89,8 +89,9 @@ pub struct KelurahanLine {
     /// Education: households with a member holding a valid preparedness
     /// credential on the report date.
     pub prepared_households: usize,
-    /// Economy: households with an active loan.
-    pub households_with_loan: usize,
+    /// Economy: households with an active loan or a koperasi member with
+    /// savings.
+    pub households_with_loan_or_savings: usize,
     /// Economy: active loans of borrowers living here.
     pub active_loans: usize,
     /// Economy: their outstanding principal.
@@ -99,6 +100,8 @@ pub struct KelurahanLine {
     pub principal_at_risk_30: Decimal,
     /// Economy: PAR30 in percent (two decimals), if anything is outstanding.
     pub par30_percent: Option<Decimal>,
+    /// Economy: active loans restructured for disaster relief.
+    pub restructured_loans: usize,
     /// The incident response, if the scope names an incident.
     pub response: Option<Response>,
 }
@@ -179,7 +182,8 @@ pub fn resilience_report(
             prepared_households: coverage
                 .get(kelurahan)
                 .map_or(0, |c| usize::try_from(c.covered).unwrap_or(usize::MAX)),
-            households_with_loan: 0,
+            households_with_loan_or_savings: 0,
+            restructured_loans: 0,
             active_loans: 0,
             outstanding_principal: Decimal::ZERO,
             principal_at_risk_30: Decimal::ZERO,
@@ -214,10 +218,19 @@ pub fn resilience_report(
         if loan.days_past_due(as_of) > 30 {
             line.principal_at_risk_30 = add(line.principal_at_risk_30, principal)?;
         }
+        if ledger.is_restructured(loan.id()) {
+            line.restructured_loans += 1;
+        }
+    }
+    for member in ledger.members().filter(|m| m.is_active()) {
+        let has_savings = member.balances.total().is_ok_and(|t| t > Decimal::ZERO);
+        if let Some(household) = person_household.get(&member.person).filter(|_| has_savings) {
+            with_loan.insert(*household);
+        }
     }
     for household in &with_loan {
         if let Some(line) = household_kelurahan.get(household).and_then(|k| lines.get_mut(k)) {
-            line.households_with_loan += 1;
+            line.households_with_loan_or_savings += 1;
         }
     }
 

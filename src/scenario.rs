@@ -33,8 +33,10 @@ use tangguh_curriculum::{
     Programme, Session, Validity, VersionSpec,
 };
 use tangguh_ledger::{
-    Account, AccountCode, AccountType, EntryId, JournalEntry, Ledger, LedgerCommand, LedgerError,
-    LoanApplication, LoanId, LoanProduct, LoanStatus, Posting, ProductId, Repayment, Side,
+    Account, AccountCode, AccountType, ClassificationTreatment, EntryId, HolidayInterest,
+    JournalEntry, KoperasiCommand, KoperasiEvent, Ledger, LedgerCommand, LedgerError, LedgerEvent,
+    LoanApplication, LoanId, LoanProduct, LoanStatus, Posting, ProductId, ReliefPolicy,
+    ReliefRequest, Repayment, SavingsAccounts, SavingsPayment, SavingsScheme, Side,
 };
 use tangguh_registry::{
     Address, ChronicIllness, Criteria, DamageLevel, Desil, Disability, DisabilityKind,
@@ -140,7 +142,7 @@ pub struct PhaseSummary {
     pub hit: Vec<RegionCode>,
     /// The assistance round of the response.
     pub round: Round,
-    /// Loans restructured for relief (0 until the ledger has relief).
+    /// Loans restructured for relief after this flood.
     pub relieved_loans: usize,
     /// Borrowers the flood's impact made relief candidates.
     pub relief_candidates: usize,
@@ -430,6 +432,10 @@ impl Rakumpit {
             let day = date(2026, month, 28)?;
             self.set_today(day, 17)?;
             self.repay_due(&ids, day, seed.wrapping_add(u64::from(month)))?;
+            if month >= 3 {
+                // Members joined on 2 March.
+                self.save(&ids, day)?;
+            }
             self.community_hours(day)?;
         }
         Ok(())
@@ -443,6 +449,22 @@ impl Rakumpit {
         let seed = self.options.seed.wrapping_add(u64::from(phase) * 1_000_003);
         let ids = IdGenerator::deterministic(seed ^ 0x9e37);
         let start = self.today();
+        // The quarter's DTSEN re-ranking arrives: desil data as of today.
+        let source = Source::try_new("DTSEN pembaruan triwulanan (sintetis)")?;
+        let refresh: Vec<RegistryCommand> = self
+            .registry
+            .state()
+            .households()
+            .filter(|h| h.is_active())
+            .filter_map(|h| h.welfare.as_ref().map(|w| (h.id, w.desil)))
+            .map(|(household, desil)| {
+                RegistryCommand::UpdateWelfare(UpdateWelfare {
+                    household,
+                    welfare: Welfare::new(desil, source.clone(), start),
+                })
+            })
+            .collect();
+        run_all(&mut self.registry, &self.actor, refresh, &mut Quiet)?;
         progress.start("repayments resumed", 3);
         for month in 1..=3 {
             let day = start
@@ -450,6 +472,7 @@ impl Rakumpit {
                 .ok_or_else(|| ScenarioError::Data("date overflow".into()))?;
             self.set_today(day, 17)?;
             self.repay_due(&ids, day, seed.wrapping_add(u64::from(month)))?;
+            self.save(&ids, day)?;
             self.community_hours(day)?;
             progress.advance(1);
         }
@@ -955,6 +978,31 @@ impl Rakumpit {
                 "Titipan kelebihan bayar",
                 AccountType::Liability,
             )?),
+            // Member savings (UU 25/1992 Pasal 41: pokok and wajib are the
+            // koperasi's own capital; sukarela is a deposit it owes).
+            LedgerCommand::OpenAccount(account(
+                "Equity:SimpananPokok",
+                "Simpanan pokok anggota",
+                AccountType::Equity,
+            )?),
+            LedgerCommand::OpenAccount(account(
+                "Equity:SimpananWajib",
+                "Simpanan wajib anggota",
+                AccountType::Equity,
+            )?),
+            LedgerCommand::OpenAccount(
+                account(
+                    "Liabilities:SimpananSukarela",
+                    "Simpanan sukarela",
+                    AccountType::Liability,
+                )?
+                .never_negative(),
+            ),
+            LedgerCommand::OpenAccount(account(
+                "Expenses:JasaSimpanan",
+                "Beban jasa simpanan",
+                AccountType::Expense,
+            )?),
         ];
         let capital = Money::new(Decimal::from(5_000_000_000_i64), Currency::IDR);
         commands.push(LedgerCommand::Post(JournalEntry::try_new(
@@ -1000,6 +1048,24 @@ impl Rakumpit {
         }))
         .map_err(|e| ScenarioError::Data(format!("loan product: {e}")))?;
         commands.push(LedgerCommand::DefineProduct(product));
+        let savings_accounts: SavingsAccounts = serde_json::from_value(serde_json::json!({
+            "cash": "Assets:Kas",
+            "pokok": "Equity:SimpananPokok",
+            "wajib": "Equity:SimpananWajib",
+            "sukarela": "Liabilities:SimpananSukarela",
+            "jasa_expense": "Expenses:JasaSimpanan"
+        }))
+        .map_err(|e| ScenarioError::Data(format!("savings accounts: {e}")))?;
+        commands.push(LedgerCommand::Koperasi(KoperasiCommand::ConfigureSavings(
+            SavingsScheme::new(
+                Currency::IDR,
+                Decimal::from(100_000),
+                Decimal::from(20_000),
+                1,
+                Decimal::from(3),
+                savings_accounts,
+            ),
+        )));
         run_all(&mut self.ledger, &self.actor, commands, &mut Quiet)?;
 
         // Borrowers: the bookkeeping graduates and one head in eight.
@@ -1009,6 +1075,26 @@ impl Rakumpit {
                 borrowers.insert(head.id);
             }
         }
+        // Koperasi members: the borrowers and one head in four, paying
+        // simpanan pokok on joining.
+        let mut members: BTreeSet<PersonId> = borrowers.clone();
+        for (i, h) in households.iter().enumerate() {
+            if let Some(head) = h.members.first().filter(|_| i % 4 == 1) {
+                members.insert(head.id);
+            }
+        }
+        let joins = members
+            .iter()
+            .map(|member| {
+                LedgerCommand::Koperasi(KoperasiCommand::Join {
+                    member: *member,
+                    entry: ids.next_id(),
+                    date: on,
+                    kelurahan: self.registry.state().household_of(*member).map(|h| h.kelurahan),
+                })
+            })
+            .collect();
+        run_all(&mut self.ledger, &self.actor, joins, &mut Quiet)?;
         progress.start("UMKM loans", u64::try_from(borrowers.len()).unwrap_or(0) * 3);
         let mut loans = Vec::new();
         let mut commands = Vec::new();
@@ -1061,6 +1147,26 @@ impl Rakumpit {
             if due > Decimal::ZERO {
                 let entry: EntryId = ids.next_id();
                 commands.push(LedgerCommand::Repay(Repayment::new(loan.id(), entry, day, due)));
+            }
+        }
+        run_all(&mut self.ledger, &self.actor, commands, &mut Quiet)?;
+        Ok(())
+    }
+
+    /// The month's savings: simpanan wajib from five members in six, and a
+    /// sukarela deposit from one in three.
+    fn save(&mut self, ids: &IdGenerator, day: NaiveDate) -> Result<(), ScenarioError> {
+        let mut commands = Vec::new();
+        for (i, member) in self.ledger.state().members().filter(|m| m.is_active()).enumerate() {
+            if i % 6 != 5 {
+                let wajib =
+                    SavingsPayment::new(member.person, ids.next_id(), day, Decimal::from(20_000));
+                commands.push(LedgerCommand::Koperasi(KoperasiCommand::PayWajib(wajib)));
+            }
+            if i % 3 == 0 {
+                let deposit =
+                    SavingsPayment::new(member.person, ids.next_id(), day, Decimal::from(50_000));
+                commands.push(LedgerCommand::Koperasi(KoperasiCommand::Deposit(deposit)));
             }
         }
         run_all(&mut self.ledger, &self.actor, commands, &mut Quiet)?;
@@ -1306,8 +1412,35 @@ impl Rakumpit {
         run_all(&mut self.registry, &self.actor, distributions, progress)?;
         progress.finish();
 
-        // Borrowers in affected households become relief candidates.
+        // Borrowers in affected households get relief: a three-month payment
+        // holiday with interest deferred, the term extended by three months,
+        // and the class frozen at its pre-flood level for a year (the model
+        // of OJK's special treatment for disaster areas, POJK 45/2017).
         let candidates = relief_candidates(self.registry.state(), self.ledger.state(), incident);
+        let borrowers: Vec<PersonId> =
+            candidates.iter().map(|c| c.borrower).collect::<BTreeSet<_>>().into_iter().collect();
+        let mut relieved_loans = 0;
+        if !borrowers.is_empty() {
+            let relief_day = day + Duration::days(5);
+            self.set_today(relief_day, 10)?;
+            let policy = ReliefPolicy::new(
+                3,
+                HolidayInterest::Deferred,
+                3,
+                ClassificationTreatment::FrozenAtPreDisaster {
+                    until: relief_day + Duration::days(365),
+                },
+            );
+            let request = ReliefRequest::new(incident, day, relief_day, borrowers, policy);
+            let outcome = self.ledger.execute(Submission::new(
+                self.actor.clone(),
+                LedgerCommand::Koperasi(KoperasiCommand::Relieve(request)),
+            ))?;
+            relieved_loans = outcome
+                .events()
+                .filter(|e| matches!(e, LedgerEvent::Koperasi(KoperasiEvent::LoanRelieved(_))))
+                .count();
+        }
 
         let report_day = day + Duration::days(10);
         self.set_today(report_day, 17)?;
@@ -1318,7 +1451,7 @@ impl Rakumpit {
             incident_name,
             hit,
             round,
-            relieved_loans: 0,
+            relieved_loans,
             relief_candidates: candidates.len(),
             report,
         })

@@ -93,8 +93,16 @@ fn the_report_agrees_with_the_books_and_a_reopened_store_continues() {
     assert_eq!(Some(district_par30), report.ledger_par30_percent);
     for line in &report.kelurahan {
         assert!(line.principal_at_risk_30 <= line.outstanding_principal);
-        assert!(line.households_with_loan <= line.households);
+        assert!(line.households_with_loan_or_savings <= line.households);
+        assert!(line.restructured_loans <= line.active_loans);
     }
+
+    // Relief: every candidate's loan was restructured, and the report counts
+    // exactly those.
+    assert!(first.relief_candidates > 0);
+    assert_eq!(first.relieved_loans, first.relief_candidates);
+    let restructured: usize = report.kelurahan.iter().map(|l| l.restructured_loans).sum();
+    assert_eq!(restructured, first.relieved_loans);
 
     // Stakeholders: the Dinas Sosial handed out exactly the round.
     let reached: usize = report.kelurahan.iter().map(|l| l.response.clone().unwrap().reached).sum();
