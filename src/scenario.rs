@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use tangguh_core::{
     Actor, Aggregate, BirthDate, Book, BookError, CertificateNumber, Clock, CompetencyCode,
     Currency, FixedClock, Gazetteer, Hazard, IdGenerator, IncidentId, Money, Name, Organization,
-    OrganizationKind, PersonId, RegionCode, Submission, ValidationError, wib,
+    OrganizationId, OrganizationKind, PersonId, RegionCode, Submission, ValidationError, wib,
 };
 use tangguh_curriculum::{
     AssessmentResult, AttendanceStatus, CohortId, CohortSpec, CompletionRule, CourseCode, CourseId,
@@ -33,10 +33,11 @@ use tangguh_curriculum::{
     Programme, Session, Validity, VersionSpec,
 };
 use tangguh_ledger::{
-    Account, AccountCode, AccountType, ClassificationTreatment, EntryId, HolidayInterest,
-    JournalEntry, KoperasiCommand, KoperasiEvent, Ledger, LedgerCommand, LedgerError, LedgerEvent,
-    LoanApplication, LoanId, LoanProduct, LoanStatus, Posting, ProductId, ReliefPolicy,
-    ReliefRequest, Repayment, SavingsAccounts, SavingsPayment, SavingsScheme, Side,
+    Account, AccountCode, AccountType, ClassificationTreatment, EntryId, GroupSpec,
+    HolidayInterest, JournalEntry, KoperasiCommand, KoperasiEvent, Ledger, LedgerCommand,
+    LedgerError, LedgerEvent, LoanApplication, LoanId, LoanProduct, LoanStatus, MeetingCalendar,
+    MeetingFrequency, Posting, ProductId, ReliefPolicy, ReliefRequest, Repayment, SavingsAccounts,
+    SavingsPayment, SavingsScheme, Side,
 };
 use tangguh_registry::{
     Address, ChronicIllness, Criteria, DamageLevel, Desil, Disability, DisabilityKind,
@@ -1116,6 +1117,38 @@ impl Rakumpit {
             .collect();
         run_all(&mut self.ledger, &self.actor, disbursals, progress)?;
         progress.finish();
+
+        // Tanggung renteng: borrowers meet weekly in groups of up to 20 per
+        // kelurahan; each loan stays individual, linked to its group.
+        let mut by_kelurahan: BTreeMap<RegionCode, Vec<(PersonId, LoanId)>> = BTreeMap::new();
+        for (borrower, loan) in borrowers.iter().zip(&loans) {
+            if let Some(household) = self.registry.state().household_of(*borrower) {
+                by_kelurahan.entry(household.kelurahan).or_default().push((*borrower, *loan));
+            }
+        }
+        let mut commands = Vec::new();
+        for (kelurahan, pairs) in &by_kelurahan {
+            let kname = self.gazetteer.name(*kelurahan).unwrap_or("?").to_owned();
+            for (n, chunk) in pairs.chunks(20).enumerate() {
+                let Some((chair, _)) = chunk.first() else { continue };
+                let group: OrganizationId = ids.next_id();
+                let spec = GroupSpec::new(
+                    group,
+                    Name::try_new(format!("Kelompok Usaha {kname} {}", n + 1))?,
+                    *chair,
+                    chunk.iter().map(|(person, _)| *person).collect(),
+                    MeetingCalendar::new(on + Duration::days(7), MeetingFrequency::Weekly),
+                );
+                commands.push(LedgerCommand::Koperasi(KoperasiCommand::FormGroup(spec)));
+                for (_, loan) in chunk {
+                    commands.push(LedgerCommand::Koperasi(KoperasiCommand::LinkLoan {
+                        group,
+                        loan: *loan,
+                    }));
+                }
+            }
+        }
+        run_all(&mut self.ledger, &self.actor, commands, &mut Quiet)?;
         Ok(())
     }
 
