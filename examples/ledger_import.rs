@@ -28,6 +28,21 @@
 //! python3 /work/shared/tools/gen_transfers.py --txns 1000000 --format csv --out j1m.csv
 //! cargo run --release --example ledger_import --no-default-features --features ledger -- j1m.csv
 //! ```
+//!
+//! # Into a durable store
+//!
+//! With `--store PATH` (feature `store`) the transfers are also imported
+//! into the `ledger/import` stream of a Tangguh store (SQLite, created if
+//! absent) through a `Book<Ledger, _>`: accounts opened and entries posted as
+//! commands, 1,000 per transaction (group commit), and the trial balance
+//! printed is the durable ledger's, read back from the store. The row ids
+//! are the entries' client ids, so importing the same file again records
+//! nothing ("already exists"). This path keeps every entry in memory, as the
+//! `Ledger` does.
+//!
+//! ```text
+//! cargo run --release --example ledger_import -- j1m.csv --store koperasi.db
+//! ```
 
 #[cfg(feature = "ledger")]
 mod import {
@@ -74,7 +89,21 @@ mod import {
     }
 
     pub(crate) fn run() -> Result<(), BoxError> {
-        let input: Box<dyn Read> = match std::env::args_os().nth(1) {
+        let mut path = None;
+        let mut store_path: Option<std::path::PathBuf> = None;
+        let mut args = std::env::args_os().skip(1);
+        while let Some(arg) = args.next() {
+            if arg == "--store" {
+                store_path = Some(args.next().ok_or("--store needs a path")?.into());
+            } else {
+                path = Some(arg);
+            }
+        }
+        let mut durable = match store_path {
+            Some(p) => Some(crate::durable::Durable::open(&p)?),
+            None => None,
+        };
+        let input: Box<dyn Read> = match path {
             Some(path) => Box::new(File::open(&path).map_err(|e| {
                 format!("cannot open {}: {e}", std::path::Path::new(&path).display())
             })?),
@@ -99,6 +128,7 @@ mod import {
         let mut codes: BTreeMap<Box<str>, AccountCode> = BTreeMap::new();
         let mut currencies: Vec<(Box<str>, Currency)> = Vec::new();
         let mut seen = IdRanges::default();
+        let mut opened: Vec<Account> = Vec::new();
         let mut record = csv::StringRecord::new();
         let mut rows: u64 = 0;
         while reader.read_record(&mut record)? {
@@ -132,7 +162,9 @@ mod import {
                     )
                 })?;
                 let label: Name = name.parse().map_err(|e| err(line, e))?;
-                books.open(Account::new(code.clone(), label, kind)).map_err(|e| err(line, e))?;
+                let new = Account::new(code.clone(), label, kind);
+                books.open(new.clone()).map_err(|e| err(line, e))?;
+                opened.push(new);
                 codes.insert(name.into(), code.clone());
                 Ok(code)
             };
@@ -159,9 +191,17 @@ mod import {
             )
             .map_err(|e| err(line, e))?;
             books.post(&entry).map_err(|e| err(line, e))?;
+            if let Some(durable) = durable.as_mut() {
+                durable.push(line, opened.drain(..), entry)?;
+            } else {
+                opened.clear();
+            }
         }
 
-        let trial = books.trial_balance()?;
+        let trial = match durable {
+            Some(durable) => durable.finish()?,
+            None => books.trial_balance()?,
+        };
         if !trial.is_balanced() {
             return Err(format!("the books do not balance: {:?}", trial.totals).into());
         }
@@ -180,6 +220,78 @@ mod import {
         out.flush()?;
         eprintln!("ledger_import: {rows} transfers, {} accounts, books balance", codes.len());
         Ok(())
+    }
+}
+
+/// The `--store` path: the same rows as commands through a durable book.
+#[cfg(feature = "ledger")]
+mod durable {
+    use std::path::Path;
+
+    use tangguh::core::{Actor, Book, Submission};
+    use tangguh::ledger::{Account, JournalEntry, Ledger, LedgerCommand, TrialBalance};
+
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+    /// How many commands go into one durable transaction.
+    const BATCH: usize = 1_000;
+
+    #[cfg(feature = "store")]
+    type Journal = tangguh::store::SqliteJournal<tangguh::ledger::LedgerEvent>;
+    #[cfg(not(feature = "store"))]
+    type Journal = tangguh::core::MemoryJournal<tangguh::ledger::LedgerEvent>;
+
+    pub(crate) struct Durable {
+        book: Book<Ledger, Journal>,
+        actor: Actor,
+        pending: Vec<(u64, LedgerCommand)>,
+    }
+
+    impl Durable {
+        #[cfg(feature = "store")]
+        pub(crate) fn open(path: &Path) -> Result<Self, BoxError> {
+            let store = tangguh::store::Store::open(path)?;
+            let journal = store.journal("ledger/import")?;
+            let clock = std::sync::Arc::new(tangguh::core::SystemClock::new());
+            let book = Book::open(journal, clock)?;
+            Ok(Self { book, actor: Actor::try_new("ledger_import")?, pending: Vec::new() })
+        }
+
+        #[cfg(not(feature = "store"))]
+        pub(crate) fn open(_: &Path) -> Result<Self, BoxError> {
+            Err("--store needs the `store` feature".into())
+        }
+
+        pub(crate) fn push(
+            &mut self,
+            line: u64,
+            accounts: impl Iterator<Item = Account>,
+            entry: JournalEntry,
+        ) -> Result<(), BoxError> {
+            self.pending.extend(accounts.map(|a| (line, LedgerCommand::OpenAccount(a))));
+            self.pending.push((line, LedgerCommand::Post(entry)));
+            if self.pending.len() >= BATCH { self.flush() } else { Ok(()) }
+        }
+
+        fn flush(&mut self) -> Result<(), BoxError> {
+            let batch = std::mem::take(&mut self.pending);
+            let lines: Vec<u64> = batch.iter().map(|(line, _)| *line).collect();
+            let submissions =
+                batch.into_iter().map(|(_, c)| Submission::new(self.actor.clone(), c)).collect();
+            for (line, result) in lines.into_iter().zip(self.book.execute_all(submissions)) {
+                result.map_err(|e| -> BoxError { format!("line {line}: {e}").into() })?;
+            }
+            Ok(())
+        }
+
+        pub(crate) fn finish(mut self) -> Result<TrialBalance, BoxError> {
+            self.flush()?;
+            eprintln!(
+                "ledger_import: the store's ledger/import stream holds {} events",
+                self.book.last_sequence()
+            );
+            Ok(self.book.state().trial_balance()?)
+        }
     }
 }
 
