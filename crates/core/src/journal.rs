@@ -202,12 +202,18 @@ pub trait Journal<E> {
     /// As [`for_each_from`](Journal::for_each_from).
     fn read_range(&self, first: u64, last: u64) -> Result<Vec<Recorded<E>>, JournalError> {
         let mut out = Vec::new();
+        if first > last {
+            return Ok(out);
+        }
+        // Stop at `last` itself, so a durable journal never has to decode
+        // (and so never trips over) the record after the range.
         self.for_each_from(first, &mut |record| {
             if record.sequence > last {
                 return ControlFlow::Break(());
             }
+            let done = record.sequence >= last;
             out.push(record);
-            ControlFlow::Continue(())
+            if done { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
         })?;
         Ok(out)
     }
