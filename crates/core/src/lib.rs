@@ -90,10 +90,14 @@ pub use organization::{Hazard, Organization, OrganizationKind};
 pub use person::{BirthDate, Person, Sex, age_on};
 pub use region::{Gazetteer, GazetteerError, RegionCode, RegionLevel};
 pub use text::{Actor, CertificateNumber, CompetencyCode, Name, RequestId};
+
 pub use time::{Clock, FixedClock, SystemClock, wib, wib_date};
 
 #[doc(hidden)]
 pub mod __private {
-    //! Re-exports for [`define_id!`](crate::define_id); not public API.
+    //! Re-exports for [`define_id!`](crate::define_id) and
+    //! [`text_type!`](crate::text_type); not public API.
     pub use serde;
+
+    pub use crate::text::{clean_code, clean_text};
 }

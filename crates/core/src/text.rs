@@ -1,19 +1,10 @@
 //! Small validated text types: names, actors, request ids, codes.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Rule, ValidationError};
 
 /// Trims `s` and checks it is non-empty, at most `max` characters and free of
 /// control characters.
-pub(crate) fn clean_text(
-    field: &'static str,
-    s: &str,
-    max: usize,
-) -> Result<String, ValidationError> {
+pub fn clean_text(field: &'static str, s: &str, max: usize) -> Result<String, ValidationError> {
     let trimmed = s.trim();
     if trimmed.is_empty() {
         return Err(ValidationError::new(field, s, Rule::Empty));
@@ -29,11 +20,7 @@ pub(crate) fn clean_text(
 
 /// Checks `s` is a code: 1 to `max` characters of ASCII letters, digits, `.`,
 /// `-`, `_` or `:` (no trimming: a code with spaces is refused).
-pub(crate) fn clean_code(
-    field: &'static str,
-    s: &str,
-    max: usize,
-) -> Result<String, ValidationError> {
+pub fn clean_code(field: &'static str, s: &str, max: usize) -> Result<String, ValidationError> {
     if s.is_empty() {
         return Err(ValidationError::new(field, s, Rule::Empty));
     }
@@ -50,15 +37,42 @@ pub(crate) fn clean_code(
     Ok(s.to_owned())
 }
 
+/// Defines a validated text newtype: a `struct $name` over a shared
+/// `Arc<str>` (so a clone is a reference-count increment, and a value copied
+/// from a command into a state shares its bytes), with `try_new` (validated by
+/// `clean = clean_text`: trimmed, non-empty, at most `max` characters, no
+/// control characters; or `clean = clean_code`: 1 to `max` ASCII letters,
+/// digits, `.`, `-`, `_` or `:`), `as_str`, `MAX_LEN`, `Display`, `Debug`,
+/// `FromStr`, `TryFrom<String>`, `From<$name> for String`, and serde as a
+/// plain string validated on the way in. Every error is a
+/// [`ValidationError`](crate::ValidationError) naming `field`.
+///
+/// The domain crates use it for their own text types, so all text in Tangguh
+/// follows one set of rules.
+///
+/// # Examples
+///
+/// ```
+/// tangguh_core::text_type! {
+///     /// A village's informal name.
+///     Nickname, field = "nickname", max = 40, clean = clean_text
+/// }
+///
+/// let n = Nickname::try_new("  Kampung Lama ")?;
+/// assert_eq!(n.as_str(), "Kampung Lama");
+/// assert_eq!(serde_json::to_string(&n).unwrap(), r#""Kampung Lama""#);
+/// assert!(Nickname::try_new("").is_err());
+/// # Ok::<(), tangguh_core::ValidationError>(())
+/// ```
+#[macro_export]
 macro_rules! text_type {
     (
         $(#[$meta:meta])*
         $name:ident, field = $field:literal, max = $max:expr, clean = $clean:ident
     ) => {
         $(#[$meta])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(::std::sync::Arc<str>);
 
         impl $name {
             /// The longest accepted value, in characters.
@@ -68,10 +82,10 @@ macro_rules! text_type {
             ///
             /// # Errors
             ///
-            /// A [`ValidationError`] naming the broken rule (empty, too long,
-            /// bad characters).
-            pub fn try_new(s: impl AsRef<str>) -> Result<Self, ValidationError> {
-                $clean($field, s.as_ref(), $max).map(Self)
+            /// A [`ValidationError`]($crate::ValidationError) naming the broken
+            /// rule (empty, too long, bad characters).
+            pub fn try_new(s: impl AsRef<str>) -> ::std::result::Result<Self, $crate::ValidationError> {
+                $crate::__private::$clean($field, s.as_ref(), $max).map(|s| Self(s.into()))
             }
 
             /// The value as a string slice.
@@ -81,37 +95,56 @@ macro_rules! text_type {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), &*self.0)
             }
         }
 
-        impl FromStr for $name {
-            type Err = ValidationError;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::ValidationError;
 
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 Self::try_new(s)
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = ValidationError;
+        impl ::std::convert::TryFrom<String> for $name {
+            type Error = $crate::ValidationError;
 
-            fn try_from(s: String) -> Result<Self, Self::Error> {
+            fn try_from(s: String) -> ::std::result::Result<Self, Self::Error> {
                 Self::try_new(s)
             }
         }
 
-        impl From<$name> for String {
+        impl ::std::convert::From<$name> for String {
             fn from(value: $name) -> Self {
-                value.0
+                String::from(&*value.0)
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let s: ::std::borrow::Cow<'de, str> =
+                    $crate::__private::serde::Deserialize::deserialize(deserializer)?;
+                Self::try_new(&*s).map_err(<D::Error as $crate::__private::serde::de::Error>::custom)
             }
         }
     };

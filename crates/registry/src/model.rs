@@ -439,108 +439,34 @@ impl fmt::Display for Neighbourhood {
     }
 }
 
-macro_rules! text {
-    ($(#[$m:meta])* $name:ident, $field:literal, $max:expr) => {
-        $(#[$m])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// The longest accepted value, in characters.
-            pub const MAX_LEN: usize = $max;
-
-            /// Trims and validates `s`: non-empty, at most
-            #[doc = concat!(stringify!($max))]
-            /// characters, no control characters.
-            ///
-            /// # Errors
-            ///
-            /// A [`ValidationError`] naming the broken rule.
-            pub fn try_new(s: impl AsRef<str>) -> Result<Self, ValidationError> {
-                let raw = s.as_ref();
-                let t = raw.trim();
-                if t.is_empty() {
-                    return Err(ValidationError::new($field, raw, Rule::Empty));
-                }
-                if t.chars().count() > $max {
-                    return Err(ValidationError::new($field, raw, Rule::TooLong { max: $max }));
-                }
-                if t.chars().any(char::is_control) {
-                    return Err(ValidationError::new($field, raw, Rule::ControlCharacter));
-                }
-                Ok(Self(t.to_owned()))
-            }
-
-            /// The text.
-            #[must_use]
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = ValidationError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::try_new(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = ValidationError;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                Self::try_new(s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> Self {
-                v.0
-            }
-        }
-    };
-}
-
-text! {
+tangguh_core::text_type! {
     /// A street address (jalan, gang, nomor), without RT/RW and kelurahan.
-    Address, "address", 200
+    Address, field = "address", max = 200, clean = clean_text
 }
 
-text! {
+tangguh_core::text_type! {
     /// A free-text note or reason recorded with a change.
-    Note, "note", 500
+    Note, field = "note", max = 500, clean = clean_text
 }
 
-text! {
+tangguh_core::text_type! {
     /// Where external data came from, e.g. `"DTSEN 2026-Q3"`.
-    Source, "source", 100
+    Source, field = "source", max = 100, clean = clean_text
 }
 
-text! {
+tangguh_core::text_type! {
     /// An assistance programme, e.g. `"banjir Des 2026 sembako"`.
-    Programme, "programme", 100
+    Programme, field = "programme", max = 100, clean = clean_text
 }
 
-text! {
+tangguh_core::text_type! {
     /// An item handed out, e.g. `"beras"`.
-    ItemName, "item", 100
+    ItemName, field = "item", max = 100, clean = clean_text
 }
 
-text! {
+tangguh_core::text_type! {
     /// The unit an item is counted in, e.g. `"kg"`, `"paket"`.
-    Unit, "unit", 20
+    Unit, field = "unit", max = 20, clean = clean_text
 }
 
 /// A contact phone number, normalised so that duplicates can be found:
