@@ -236,7 +236,9 @@ impl Registry {
     #[must_use]
     pub fn memberships_of(&self, person: PersonId) -> Vec<&Membership> {
         self.person(person)
-            .map(|p| p.memberships.iter().filter_map(|&m| self.membership_at(m)).collect())
+            .map(|p| {
+                self.membership_chain(p).into_iter().filter_map(|m| self.membership_at(m)).collect()
+            })
             .unwrap_or_default()
     }
 

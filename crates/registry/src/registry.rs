@@ -104,7 +104,10 @@ pub struct PersonRecord {
     pub merged_into: Option<PersonId>,
     /// Records merged into this one.
     pub merged_from: Vec<PersonId>,
-    pub(crate) memberships: Vec<u32>,
+    /// The person's newest membership; each membership links to the one
+    /// before it ([`Membership::previous`]), so a person costs no list of
+    /// their own.
+    pub(crate) last_membership: Option<u32>,
     pub(crate) active: Option<u32>,
     pub(crate) name_key: u64,
 }
@@ -135,6 +138,8 @@ pub struct Membership {
     pub end: Option<(NaiveDate, EndReason)>,
     pub(crate) person_ix: u32,
     pub(crate) household_ix: u32,
+    /// The same person's membership before this one.
+    pub(crate) previous: Option<u32>,
 }
 
 impl Membership {
@@ -527,10 +532,10 @@ impl Registry {
                     });
                 }
                 not_before_birth("join date", *id, c.date, p.person.birth_date.date)?;
-                if let Some(last_end) = p
-                    .memberships
-                    .iter()
-                    .filter_map(|&m| self.membership_at(m)?.end)
+                if let Some(last_end) = self
+                    .membership_chain(p)
+                    .into_iter()
+                    .filter_map(|m| self.membership_at(m)?.end)
                     .map(|e| e.0)
                     .max()
                     && c.date < last_end
@@ -783,7 +788,7 @@ impl Registry {
             died_on: None,
             merged_into: None,
             merged_from: Vec::new(),
-            memberships: Vec::new(),
+            last_membership: None,
             active: None,
         });
         self.index.people.insert(p.id, i);
@@ -857,8 +862,9 @@ impl Registry {
             end: None,
             person_ix: p,
             household_ix: h,
+            previous: person.last_membership,
         });
-        person.memberships.push(m);
+        person.last_membership = Some(m);
         person.active = Some(m);
         household.active.push(m);
         household.history.push(m);
@@ -937,10 +943,11 @@ impl Registry {
         };
         let Some(dup) = self.people.get_mut(d as usize) else { return };
         dup.merged_into = Some(c.survivor);
-        let moved = std::mem::take(&mut dup.memberships);
+        let moved_last = dup.last_membership.take();
         let active = dup.active.take();
         let dup_nik = dup.person.nik;
         let dup_facts = dup.facts.clone();
+        let moved = self.chain_from(moved_last);
         for &m in &moved {
             if let Some(ms) = self.memberships.get_mut(m as usize) {
                 ms.person = c.survivor;
@@ -953,9 +960,19 @@ impl Registry {
                 }
             }
         }
+        // Both histories, relinked in creation order under the survivor.
+        let mut all = self.chain_from(self.people.get(s as usize).and_then(|p| p.last_membership));
+        all.extend(moved);
+        all.sort_unstable();
+        let mut previous = None;
+        for &m in &all {
+            if let Some(ms) = self.memberships.get_mut(m as usize) {
+                ms.previous = previous;
+            }
+            previous = Some(m);
+        }
         let Some(survivor) = self.people.get_mut(s as usize) else { return };
-        survivor.memberships.extend(moved);
-        survivor.memberships.sort_unstable();
+        survivor.last_membership = previous;
         if survivor.active.is_none() {
             survivor.active = active;
         }
@@ -976,6 +993,27 @@ impl Registry {
         if let Some(x) = self.hot.get_mut(s as usize) {
             *x = hot;
         }
+    }
+
+    /// The memberships linked from `last` back to the first, oldest first.
+    pub(crate) fn chain_from(&self, last: Option<u32>) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut next = last;
+        while let Some(m) = next {
+            // A chain is at most as long as the memberships (guards a cycle).
+            if out.len() >= self.memberships.len() {
+                break;
+            }
+            out.push(m);
+            next = self.membership_at(m).and_then(|ms| ms.previous);
+        }
+        out.reverse();
+        out
+    }
+
+    /// Every membership of `person`, oldest first.
+    pub(crate) fn membership_chain(&self, person: &PersonRecord) -> Vec<u32> {
+        self.chain_from(person.last_membership)
     }
 
     fn with_household(&mut self, id: HouseholdId, f: impl FnOnce(&mut Household)) {
