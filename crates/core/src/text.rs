@@ -4,6 +4,10 @@ use crate::error::{Rule, ValidationError};
 
 /// Trims `s` and checks it is non-empty, at most `max` characters and free of
 /// control characters.
+///
+/// # Errors
+///
+/// A [`ValidationError`] on `field` naming the broken rule.
 pub fn clean_text(field: &'static str, s: &str, max: usize) -> Result<String, ValidationError> {
     let trimmed = s.trim();
     if trimmed.is_empty() {
@@ -20,6 +24,10 @@ pub fn clean_text(field: &'static str, s: &str, max: usize) -> Result<String, Va
 
 /// Checks `s` is a code: 1 to `max` characters of ASCII letters, digits, `.`,
 /// `-`, `_` or `:` (no trimming: a code with spaces is refused).
+///
+/// # Errors
+///
+/// A [`ValidationError`] on `field` naming the broken rule.
 pub fn clean_code(field: &'static str, s: &str, max: usize) -> Result<String, ValidationError> {
     if s.is_empty() {
         return Err(ValidationError::new(field, s, Rule::Empty));

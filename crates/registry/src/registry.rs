@@ -249,13 +249,45 @@ impl BuildHasher for FastHash {
 #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
 pub(crate) type Lookup<K> = HashMap<K, u32, FastHash>;
 
-/// What a full scan of the households reads first, kept compact and in
-/// registration order so a targeting scan does not touch the large
-/// [`Household`] records of households outside the region.
+/// What a full scan of the households reads first, kept compact (24 bytes)
+/// and in registration order: a targeting scan decides most households from
+/// this row alone and loads the large [`Household`] record and its members
+/// only for those that may match. Kept in step by `apply`; `violations`
+/// checks it against a recomputation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ScanRow {
     pub(crate) kelurahan: RegionCode,
     pub(crate) active: bool,
+    /// The welfare decile, 0 when none is recorded.
+    pub(crate) desil: u8,
+    /// Its as-of date (meaningful when `desil` is not 0).
+    pub(crate) desil_as_of: NaiveDate,
+    /// The earliest and latest birth date among the active members.
+    pub(crate) births: Option<(NaiveDate, NaiveDate)>,
+    /// The union of the active members' [`Hot`] flags.
+    pub(crate) flags: u8,
+}
+
+impl ScanRow {
+    fn new(kelurahan: RegionCode) -> Self {
+        Self {
+            kelurahan,
+            active: true,
+            desil: 0,
+            desil_as_of: NaiveDate::MIN,
+            births: None,
+            flags: 0,
+        }
+    }
+
+    /// Adds one active member's facts to the summary.
+    fn add(&mut self, hot: &Hot) {
+        self.births = Some(match self.births {
+            None => (hot.birth, hot.birth),
+            Some((first, last)) => (first.min(hot.birth), last.max(hot.birth)),
+        });
+        self.flags |= hot.flags;
+    }
 }
 
 /// The lookup indexes: id → position, NIK → person, number → active household.
@@ -831,7 +863,7 @@ impl Registry {
             history: Vec::new(),
             dwelling_ix: None,
         });
-        self.scan.push(ScanRow { kelurahan, active: true });
+        self.scan.push(ScanRow::new(kelurahan));
         self.index.households.insert(id, i);
         if let Some(n) = number {
             self.index.numbers.insert(n, i);
@@ -871,6 +903,52 @@ impl Registry {
         if relationship == Relationship::Head {
             household.head = Some(person.person.id);
         }
+        if let (Some(row), Some(hot)) = (self.scan.get_mut(h as usize), self.hot.get(p as usize)) {
+            row.add(hot);
+        }
+    }
+
+    /// The scan row `h` should have: from the household and the hot facts
+    /// of its active members.
+    pub(crate) fn computed_scan_row(&self, h: u32) -> Option<ScanRow> {
+        let household = self.households.get(h as usize)?;
+        let mut row = ScanRow::new(household.kelurahan);
+        row.active = household.is_active();
+        if let Some(w) = &household.welfare {
+            row.desil = w.desil.get();
+            row.desil_as_of = w.as_of;
+        }
+        for &m in &household.active {
+            if let Some(hot) =
+                self.membership_at(m).and_then(|ms| self.hot.get(ms.person_ix as usize))
+            {
+                row.add(hot);
+            }
+        }
+        Some(row)
+    }
+
+    /// Recomputes household `h`'s scan row (after a member left or a
+    /// member's facts changed).
+    fn refresh_scan(&mut self, h: u32) {
+        if let Some(row) = self.computed_scan_row(h)
+            && let Some(slot) = self.scan.get_mut(h as usize)
+        {
+            *slot = row;
+        }
+    }
+
+    /// Recomputes the scan row of the household `p` is an active member of.
+    fn refresh_scan_of_person(&mut self, p: u32) {
+        let h = self
+            .people
+            .get(p as usize)
+            .and_then(|rec| rec.active)
+            .and_then(|m| self.membership_at(m))
+            .map(|ms| ms.household_ix);
+        if let Some(h) = h {
+            self.refresh_scan(h);
+        }
     }
 
     fn end(&mut self, p: u32, date: NaiveDate, reason: EndReason) {
@@ -888,10 +966,8 @@ impl Registry {
         if household.head == Some(id) {
             household.head = None;
         }
-        if household.active.is_empty() {
-            if let Some(row) = self.scan.get_mut(h as usize) {
-                row.active = false;
-            }
+        let dissolved = household.active.is_empty();
+        if dissolved {
             household.dissolved_on = Some(date);
             household.head = None;
             if let Some(n) = household.number
@@ -900,6 +976,7 @@ impl Registry {
                 self.index.numbers.remove(&n);
             }
         }
+        self.refresh_scan(h);
     }
 
     fn set_relationship(&mut self, p: u32, relationship: Relationship) {
@@ -992,6 +1069,16 @@ impl Registry {
         let hot = Hot::of(&survivor.person, &survivor.facts);
         if let Some(x) = self.hot.get_mut(s as usize) {
             *x = hot;
+        }
+        // The moved memberships now read the survivor's facts.
+        let households: Vec<u32> = all
+            .iter()
+            .filter_map(|&m| self.membership_at(m))
+            .filter(|ms| ms.end.is_none())
+            .map(|ms| ms.household_ix)
+            .collect();
+        for h in households {
+            self.refresh_scan(h);
         }
     }
 
@@ -1203,6 +1290,12 @@ impl Aggregate for Registry {
             }
             E::WelfareUpdated(c) => {
                 self.with_household(c.household, |x| x.welfare = Some(c.welfare.clone()));
+                if let Some(row) =
+                    self.household_ix(c.household).and_then(|h| self.scan.get_mut(h as usize))
+                {
+                    row.desil = c.welfare.desil.get();
+                    row.desil_as_of = c.welfare.as_of;
+                }
             }
             E::ContactUpdated(c) => self.with_household(c.household, |x| {
                 x.phone.clone_from(&c.phone);
@@ -1220,6 +1313,7 @@ impl Aggregate for Registry {
                     if let Some(x) = self.hot.get_mut(p as usize) {
                         *x = hot;
                     }
+                    self.refresh_scan_of_person(p);
                 }
             }
             E::IncidentImpactRecorded(c) => self.with_household(c.household, |x| {
@@ -1302,8 +1396,8 @@ impl Registry {
             && self
                 .scan
                 .iter()
-                .zip(&self.households)
-                .all(|(r, h)| r.active == h.is_active() && r.kelurahan == h.kelurahan);
+                .enumerate()
+                .all(|(h, r)| self.computed_scan_row(ix(h)).as_ref() == Some(r));
         if !scan_ok {
             out.push("the scan rows do not match the households".to_owned());
         }

@@ -7,7 +7,7 @@ use tangguh_core::{HouseholdId, IncidentId, PersonId, RegionCode, age_on};
 
 use crate::model::{DamageLevel, Round};
 use crate::query::{Vulnerability, VulnerabilityThresholds, vulnerability_bits};
-use crate::registry::{Household, Registry};
+use crate::registry::{CHRONIC, DISABLED, Household, LACTATING, PREGNANT, Registry, ScanRow};
 
 /// A dwelling flag to target on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,7 +149,108 @@ struct Eval<'a> {
     thresholds: &'a VulnerabilityThresholds,
 }
 
+/// What a household's compact scan row alone says of a criterion: a sure
+/// yes or no, or "maybe" when only the household record can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pre {
+    No,
+    Yes,
+    Maybe,
+}
+
+impl Pre {
+    fn of(b: bool) -> Self {
+        if b { Self::Yes } else { Self::No }
+    }
+}
+
 impl Eval<'_> {
+    /// The first pass of a scan: decides from the [`ScanRow`] (region,
+    /// welfare, the span of members' birth dates and the union of their
+    /// flags) whether a household can match. Never says `No` of a household
+    /// the full evaluation would accept, so the scan loads only households
+    /// that may match.
+    fn pre(&self, c: &Criteria, row: &ScanRow) -> Pre {
+        match c {
+            Criteria::All(cs) => {
+                let mut out = Pre::Yes;
+                for c in cs {
+                    match self.pre(c, row) {
+                        Pre::No => return Pre::No,
+                        Pre::Maybe => out = Pre::Maybe,
+                        Pre::Yes => {}
+                    }
+                }
+                out
+            }
+            Criteria::Any(cs) => {
+                let mut out = Pre::No;
+                for c in cs {
+                    match self.pre(c, row) {
+                        Pre::Yes => return Pre::Yes,
+                        Pre::Maybe => out = Pre::Maybe,
+                        Pre::No => {}
+                    }
+                }
+                out
+            }
+            Criteria::Not(c) => match self.pre(c, row) {
+                Pre::Yes => Pre::No,
+                Pre::No => Pre::Yes,
+                Pre::Maybe => Pre::Maybe,
+            },
+            Criteria::Region(r) => Pre::of(r.contains(row.kelurahan)),
+            Criteria::DesilAtMost { desil, max_age_days } => Pre::of(
+                row.desil != 0
+                    && row.desil <= *desil
+                    && max_age_days.is_none_or(|d| {
+                        row.desil_as_of
+                            .checked_add_days(Days::new(u64::from(d)))
+                            .is_some_and(|limit| self.on <= limit)
+                    }),
+            ),
+            Criteria::Member { min_age, max_age, vulnerability } => {
+                let Some((first, last)) = row.births else { return Pre::No };
+                // The earliest-born member is the oldest, the latest-born
+                // the youngest (ages never rise with the birth date).
+                if min_age.is_some_and(|a| age_on(first, self.on) < a)
+                    || max_age.is_some_and(|a| age_on(last, self.on) > a)
+                    || vulnerability.is_some_and(|v| !self.possible(v, row))
+                {
+                    Pre::No
+                } else {
+                    Pre::Maybe
+                }
+            }
+            Criteria::AnyVulnerable => {
+                if Vulnerability::ALL.iter().any(|v| self.possible(*v, row)) {
+                    Pre::Maybe
+                } else {
+                    Pre::No
+                }
+            }
+            Criteria::AffectedBy { .. }
+            | Criteria::Dwelling(_)
+            | Criteria::Received(_)
+            | Criteria::NotReceived(_) => Pre::Maybe,
+        }
+    }
+
+    /// Whether some active member may have vulnerability `v`, judged from
+    /// the scan row (see [`vulnerability_bits`] for the exact rule).
+    fn possible(&self, v: Vulnerability, row: &ScanRow) -> bool {
+        let Some((first, last)) = row.births else { return false };
+        let t = self.thresholds;
+        match v {
+            Vulnerability::Balita => age_on(last, self.on) < t.balita_under,
+            Vulnerability::Lansia => first <= self.on && age_on(first, self.on) >= t.lansia_from,
+            Vulnerability::Pregnant => t.maternal && row.flags & PREGNANT != 0,
+            Vulnerability::Lactating => t.maternal && row.flags & LACTATING != 0,
+            Vulnerability::Disability => t.disability && row.flags & DISABLED != 0,
+            Vulnerability::ChronicIllness => t.chronic_illness && row.flags & CHRONIC != 0,
+        }
+    }
+
     fn eval(&self, c: &Criteria, i: usize, h: &Household, out: &mut Vec<Reason>) -> bool {
         match c {
             Criteria::All(cs) => {
@@ -295,13 +396,22 @@ impl Eval<'_> {
 
 impl Registry {
     /// Active households with their positions, found through the scan rows.
-    fn active_households(&self) -> impl Iterator<Item = (usize, &Household)> {
-        self.scan
-            .iter()
-            .zip(&self.households)
-            .enumerate()
-            .filter(|(_, (row, _))| row.active)
-            .map(|(i, (_, h))| (i, h))
+    /// The active households that may match: those the scan row does not
+    /// rule out, with what the row says.
+    fn candidates<'a>(
+        &'a self,
+        eval: &'a Eval<'a>,
+        criteria: &'a Criteria,
+    ) -> impl Iterator<Item = (usize, &'a Household, Pre)> + 'a {
+        self.scan.iter().zip(&self.households).enumerate().filter_map(move |(i, (row, h))| {
+            if !row.active {
+                return None;
+            }
+            match eval.pre(criteria, row) {
+                Pre::No => None,
+                pre => Some((i, h, pre)),
+            }
+        })
     }
 
     /// The active households matching `criteria` on `on`, in registration
@@ -329,10 +439,32 @@ impl Registry {
         let eval = Eval { registry: self, on, thresholds };
         let mut reasons = Vec::new();
         let mut out = Vec::new();
-        for (i, h) in self.active_households() {
+        for (i, h, _) in self.candidates(&eval, criteria) {
             reasons.clear();
             if eval.eval(criteria, i, h, &mut reasons) {
                 out.push(Eligible { household: h.id, reasons: reasons.clone() });
+            }
+        }
+        out
+    }
+
+    /// [`Registry::target`] without the scan-row first pass: every active
+    /// household is evaluated in full. For the crate's property tests, which
+    /// check that the first pass never drops a household; not for use.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn target_exhaustive(
+        &self,
+        criteria: &Criteria,
+        on: NaiveDate,
+        thresholds: &VulnerabilityThresholds,
+    ) -> Vec<Eligible> {
+        let eval = Eval { registry: self, on, thresholds };
+        let mut out = Vec::new();
+        for (i, h) in self.households.iter().enumerate().filter(|(_, h)| h.is_active()) {
+            let mut reasons = Vec::new();
+            if eval.eval(criteria, i, h, &mut reasons) {
+                out.push(Eligible { household: h.id, reasons });
             }
         }
         out
@@ -349,10 +481,12 @@ impl Registry {
     ) -> usize {
         let eval = Eval { registry: self, on, thresholds };
         let mut reasons = Vec::new();
-        self.active_households()
-            .filter(|(i, h)| {
-                reasons.clear();
-                eval.eval(criteria, *i, h, &mut reasons)
+        self.candidates(&eval, criteria)
+            .filter(|(i, h, pre)| {
+                *pre == Pre::Yes || {
+                    reasons.clear();
+                    eval.eval(criteria, *i, h, &mut reasons)
+                }
             })
             .count()
     }

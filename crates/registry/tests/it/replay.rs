@@ -16,8 +16,39 @@ use tangguh_registry::{
     Registry, RegistryCommand as C, Relationship, Round, Source, SplitHousehold, TransferMember,
     Unit, UpdateWelfare, Welfare,
 };
+use tangguh_registry::{
+    ChronicIllness, Criteria, Disability, DisabilityKind, Maternal, MaternalStatus, MemberFacts,
+    Severity, UpdateMemberFacts, Vulnerability, VulnerabilityThresholds,
+};
 
 use crate::d;
+
+/// Criteria touching every part of the scan-row first pass.
+fn criteria_samples() -> Vec<Criteria> {
+    let member =
+        |min_age, max_age, vulnerability| Criteria::Member { min_age, max_age, vulnerability };
+    let mut out = vec![
+        Criteria::Region("62.71.05".parse().unwrap()),
+        Criteria::DesilAtMost { desil: 4, max_age_days: Some(30) },
+        Criteria::DesilAtMost { desil: 10, max_age_days: None },
+        Criteria::AnyVulnerable,
+        Criteria::Not(Box::new(Criteria::AnyVulnerable)),
+        member(Some(18), Some(40), None),
+        member(None, Some(30), None),
+        member(Some(60), None, None),
+        Criteria::Not(Box::new(member(Some(50), None, None))),
+        Criteria::Any(vec![
+            member(None, Some(10), None),
+            Criteria::DesilAtMost { desil: 3, max_age_days: None },
+        ]),
+        Criteria::All(vec![
+            Criteria::Region("62.71.05.1002".parse().unwrap()),
+            Criteria::Not(Box::new(Criteria::DesilAtMost { desil: 5, max_age_days: None })),
+        ]),
+    ];
+    out.extend(Vulnerability::ALL.iter().map(|v| member(None, None, Some(*v))));
+    out
+}
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -32,6 +63,7 @@ enum Op {
     MergePersons { a: usize, b: usize },
     Dismiss { a: usize, b: usize },
     Welfare { h: usize, desil: u8 },
+    Facts { p: usize, kind: u8 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -48,6 +80,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Op::MergePersons { a, b }),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Op::Dismiss { a, b }),
         1 => (any::<usize>(), 1u8..=10).prop_map(|(h, desil)| Op::Welfare { h, desil }),
+        1 => (any::<usize>(), 0u8..4).prop_map(|(p, kind)| Op::Facts { p, kind }),
     ]
 }
 
@@ -234,6 +267,25 @@ impl Gen {
                 date,
                 note: None,
             }),
+            Op::Facts { p, kind } => {
+                let mut facts = MemberFacts::default();
+                match kind {
+                    0 => {
+                        facts.disability = Some(Disability::new(
+                            DisabilityKind::Physical,
+                            Severity::ALotOfDifficulty,
+                        ))
+                    }
+                    1 => facts.chronic_illness = Some(ChronicIllness::Diabetes),
+                    2 => facts.maternal = Some(Maternal::new(MaternalStatus::Pregnant, date)),
+                    _ => {}
+                }
+                C::UpdateMemberFacts(UpdateMemberFacts {
+                    person: Self::pick(&self.people, p)?,
+                    facts,
+                    date,
+                })
+            }
             Op::Welfare { h, desil } => C::UpdateWelfare(UpdateWelfare {
                 household: Self::pick(&self.households, h)?,
                 welfare: Welfare::new(
@@ -275,5 +327,14 @@ proptest! {
         }
         let replayed: Book<Registry, _> = Book::open(book.journal().clone(), clock).unwrap();
         prop_assert_eq!(replayed.state(), book.state());
+        // Targeting's scan-row first pass never changes the answer.
+        let th = VulnerabilityThresholds::default();
+        for on in [d(2026, 11, 28), d(2027, 6, 1), d(1990, 1, 1), d(1955, 6, 1)] {
+            for criteria in criteria_samples() {
+                let fast = book.state().target(&criteria, on, &th);
+                prop_assert_eq!(&fast, &book.state().target_exhaustive(&criteria, on, &th), "{:?}", criteria);
+                prop_assert_eq!(book.state().count_eligible(&criteria, on, &th), fast.len());
+            }
+        }
     }
 }
