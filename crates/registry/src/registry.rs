@@ -1,8 +1,8 @@
 //! The registry's state, its rules (`decide`) and its one mutator (`apply`).
 
-use std::collections::BTreeSet;
 #[allow(clippy::disallowed_types)] // lookup-only indexes below
 use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hasher};
 
 use chrono::NaiveDate;
@@ -20,7 +20,7 @@ use crate::command::{
 use crate::error::{RegistryError, RowError};
 use crate::model::{
     Address, Consent, Distribution, Dwelling, DwellingId, EndReason, GeoPoint, IncidentImpact,
-    JoinReason, MaternalStatus, MemberFacts, Neighbourhood, NewPerson, Phone, Relationship,
+    JoinReason, MaternalStatus, MemberFacts, Neighbourhood, NewPerson, Phone, Relationship, Round,
     Welfare,
 };
 
@@ -315,6 +315,10 @@ pub struct Registry {
     pub(crate) dwellings: Vec<DwellingRecord>,
     pub(crate) index: Index,
     pub(crate) dismissed: BTreeSet<(PersonId, PersonId)>,
+    /// For each assistance round, the households (by position) that
+    /// received it, one bit each: targeting's `received` and
+    /// `not_received` without loading households.
+    pub(crate) received: BTreeMap<Round, Vec<u64>>,
 }
 
 type R<T> = Result<T, RegistryError>;
@@ -352,7 +356,8 @@ fn village(code: RegionCode) -> R<()> {
 }
 
 /// Normalises a name for duplicate search: lower case letters and digits,
-/// single spaces.
+/// single spaces. (The reference for [`normalised_chars`] and [`name_key`].)
+#[cfg(test)]
 pub(crate) fn normalise_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for word in name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
@@ -364,8 +369,18 @@ pub(crate) fn normalise_name(name: &str) -> String {
     out
 }
 
+/// A name normalised for duplicate search, as characters, without
+/// allocating: lower case letters and digits, words joined by single spaces.
+pub(crate) fn normalised_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).enumerate().flat_map(
+        |(n, word)| {
+            (n > 0).then_some(' ').into_iter().chain(word.chars().flat_map(char::to_lowercase))
+        },
+    )
+}
+
 /// FNV-1a of the normalised name (computed without allocating): a stable
-/// blocking key. Equal to hashing [`normalise_name`]'s output.
+/// blocking key. Equal to hashing [`normalised_chars`]'s output as UTF-8.
 pub(crate) fn name_key(name: &str) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325_u64;
     let mut byte = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
@@ -1326,6 +1341,16 @@ impl Aggregate for Registry {
             }),
             E::DistributionRecorded(c) => {
                 self.with_household(c.household, |x| x.distributions.push(c.distribution.clone()));
+                if let Some(h) = self.household_ix(c.household) {
+                    let bits = self.received.entry(c.distribution.round.clone()).or_default();
+                    let word = h as usize / 64;
+                    if bits.len() <= word {
+                        bits.resize(word + 1, 0);
+                    }
+                    if let Some(w) = bits.get_mut(word) {
+                        *w |= 1 << (h % 64);
+                    }
+                }
             }
             E::PersonsMerged(c) => self.apply_merge_persons(c),
             E::DuplicateDismissed(c) => {
@@ -1401,6 +1426,19 @@ impl Registry {
         if !scan_ok {
             out.push("the scan rows do not match the households".to_owned());
         }
+        let mut expected: BTreeMap<&Round, Vec<u64>> = BTreeMap::new();
+        for (h, household) in self.households.iter().enumerate() {
+            for d in &household.distributions {
+                let bits = expected.entry(&d.round).or_default();
+                bits.resize(bits.len().max(h / 64 + 1), 0);
+                if let Some(w) = bits.get_mut(h / 64) {
+                    *w |= 1 << (h % 64);
+                }
+            }
+        }
+        if !expected.iter().map(|(r, b)| (*r, b)).eq(self.received.iter()) {
+            out.push("the received-round bits do not match the distributions".to_owned());
+        }
         for h in self.households.iter().filter(|h| !h.is_active()) {
             if !h.active.is_empty() {
                 out.push(format!("dissolved household {} has active members", h.id));
@@ -1413,6 +1451,13 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalised_chars_match_the_normalised_name() {
+        for name in ["Siti  Rahayu", " SITI-rahayu ", "Ánh Đỗ", "x", "", "--", "İstanbul ß"] {
+            assert_eq!(normalised_chars(name).collect::<String>(), normalise_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn name_key_hashes_the_normalised_name() {

@@ -147,6 +147,49 @@ struct Eval<'a> {
     registry: &'a Registry,
     on: NaiveDate,
     thresholds: &'a VulnerabilityThresholds,
+    /// The rounds the criteria name, with the bits of the households that
+    /// received each (resolved once per query, not per household).
+    rounds: Vec<(&'a Round, &'a [u64])>,
+}
+
+impl<'a> Eval<'a> {
+    fn new(
+        registry: &'a Registry,
+        criteria: &'a Criteria,
+        on: NaiveDate,
+        thresholds: &'a VulnerabilityThresholds,
+    ) -> Self {
+        fn collect<'a>(
+            c: &'a Criteria,
+            registry: &'a Registry,
+            out: &mut Vec<(&'a Round, &'a [u64])>,
+        ) {
+            match c {
+                Criteria::All(cs) | Criteria::Any(cs) => {
+                    cs.iter().for_each(|c| collect(c, registry, out));
+                }
+                Criteria::Not(c) => collect(c, registry, out),
+                Criteria::Received(r) | Criteria::NotReceived(r) => {
+                    let bits = registry.received.get(r).map_or(&[][..], Vec::as_slice);
+                    out.push((r, bits));
+                }
+                _ => {}
+            }
+        }
+        let mut rounds = Vec::new();
+        collect(criteria, registry, &mut rounds);
+        Self { registry, on, thresholds, rounds }
+    }
+
+    /// Whether household `i` received `round`.
+    fn received(&self, round: &Round, i: usize) -> bool {
+        let bits = self
+            .rounds
+            .iter()
+            .find(|(r, _)| std::ptr::eq(*r, round) || *r == round)
+            .map_or(&[][..], |(_, bits)| bits);
+        bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
 }
 
 /// What a household's compact scan row alone says of a criterion: a sure
@@ -170,12 +213,12 @@ impl Eval<'_> {
     /// flags) whether a household can match. Never says `No` of a household
     /// the full evaluation would accept, so the scan loads only households
     /// that may match.
-    fn pre(&self, c: &Criteria, row: &ScanRow) -> Pre {
+    fn pre(&self, c: &Criteria, i: usize, row: &ScanRow) -> Pre {
         match c {
             Criteria::All(cs) => {
                 let mut out = Pre::Yes;
                 for c in cs {
-                    match self.pre(c, row) {
+                    match self.pre(c, i, row) {
                         Pre::No => return Pre::No,
                         Pre::Maybe => out = Pre::Maybe,
                         Pre::Yes => {}
@@ -186,7 +229,7 @@ impl Eval<'_> {
             Criteria::Any(cs) => {
                 let mut out = Pre::No;
                 for c in cs {
-                    match self.pre(c, row) {
+                    match self.pre(c, i, row) {
                         Pre::Yes => return Pre::Yes,
                         Pre::Maybe => out = Pre::Maybe,
                         Pre::No => {}
@@ -194,7 +237,7 @@ impl Eval<'_> {
                 }
                 out
             }
-            Criteria::Not(c) => match self.pre(c, row) {
+            Criteria::Not(c) => match self.pre(c, i, row) {
                 Pre::Yes => Pre::No,
                 Pre::No => Pre::Yes,
                 Pre::Maybe => Pre::Maybe,
@@ -217,22 +260,47 @@ impl Eval<'_> {
                     || max_age.is_some_and(|a| age_on(last, self.on) > a)
                     || vulnerability.is_some_and(|v| !self.possible(v, row))
                 {
-                    Pre::No
-                } else {
-                    Pre::Maybe
+                    return Pre::No;
+                }
+                // Where one member settles it, the row is sure: the oldest
+                // meets a lower bound alone, the youngest an upper one.
+                match (min_age, max_age, vulnerability) {
+                    (_, None, None) | (None, Some(_), None) => Pre::Yes,
+                    (None, None, Some(v)) if self.sure(*v, row) => Pre::Yes,
+                    _ => Pre::Maybe,
                 }
             }
             Criteria::AnyVulnerable => {
-                if Vulnerability::ALL.iter().any(|v| self.possible(*v, row)) {
+                if Vulnerability::ALL.iter().any(|v| self.sure(*v, row)) {
+                    Pre::Yes
+                } else if Vulnerability::ALL.iter().any(|v| self.possible(*v, row)) {
                     Pre::Maybe
                 } else {
                     Pre::No
                 }
             }
-            Criteria::AffectedBy { .. }
-            | Criteria::Dwelling(_)
-            | Criteria::Received(_)
-            | Criteria::NotReceived(_) => Pre::Maybe,
+            Criteria::Received(round) => Pre::of(self.received(round, i)),
+            Criteria::NotReceived(round) => Pre::of(!self.received(round, i)),
+            Criteria::AffectedBy { .. } | Criteria::Dwelling(_) => Pre::Maybe,
+        }
+    }
+
+    /// Whether some active member surely has vulnerability `v`, judged from
+    /// the scan row: true only where the row alone proves it.
+    fn sure(&self, v: Vulnerability, row: &ScanRow) -> bool {
+        let Some((_, last)) = row.births else { return false };
+        match v {
+            // The youngest member, if born by then, is the one to be under
+            // the balita age.
+            Vulnerability::Balita => {
+                last <= self.on && age_on(last, self.on) < self.thresholds.balita_under
+            }
+            // Flags and the oldest member's age are exact; maternal records
+            // also need their date.
+            Vulnerability::Lansia | Vulnerability::Disability | Vulnerability::ChronicIllness => {
+                self.possible(v, row)
+            }
+            Vulnerability::Pregnant | Vulnerability::Lactating => false,
         }
     }
 
@@ -286,20 +354,16 @@ impl Eval<'_> {
                 }
                 ok
             }
-            Criteria::DesilAtMost { desil, max_age_days } => match &h.welfare {
-                Some(w)
-                    if w.desil.get() <= *desil
-                        && max_age_days.is_none_or(|d| {
-                            w.as_of
-                                .checked_add_days(Days::new(u64::from(d)))
-                                .is_some_and(|limit| self.on <= limit)
-                        }) =>
-                {
-                    out.push(Reason::Desil { desil: w.desil.get(), as_of: w.as_of });
-                    true
+            Criteria::DesilAtMost { .. } => {
+                // Decided from the scan row, which holds the household's
+                // decile and its date.
+                let Some(row) = self.registry.scan.get(i) else { return false };
+                let ok = self.pre(c, i, row) == Pre::Yes;
+                if ok {
+                    out.push(Reason::Desil { desil: row.desil, as_of: row.desil_as_of });
                 }
-                _ => false,
-            },
+                ok
+            }
             Criteria::Member { min_age, max_age, vulnerability } => {
                 let mut any = false;
                 for &m in &h.active {
@@ -377,14 +441,14 @@ impl Eval<'_> {
                 ok
             }
             Criteria::Received(round) => {
-                let ok = h.distributions.iter().any(|d| d.round == *round);
+                let ok = self.received(round, i);
                 if ok {
                     out.push(Reason::Received(round.clone()));
                 }
                 ok
             }
             Criteria::NotReceived(round) => {
-                let ok = !h.distributions.iter().any(|d| d.round == *round);
+                let ok = !self.received(round, i);
                 if ok {
                     out.push(Reason::NotReceived(round.clone()));
                 }
@@ -407,7 +471,7 @@ impl Registry {
             if !row.active {
                 return None;
             }
-            match eval.pre(criteria, row) {
+            match eval.pre(criteria, i, row) {
                 Pre::No => None,
                 pre => Some((i, h, pre)),
             }
@@ -436,13 +500,13 @@ impl Registry {
         on: NaiveDate,
         thresholds: &VulnerabilityThresholds,
     ) -> Vec<Eligible> {
-        let eval = Eval { registry: self, on, thresholds };
+        let eval = Eval::new(self, criteria, on, thresholds);
         let mut reasons = Vec::new();
         let mut out = Vec::new();
         for (i, h, _) in self.candidates(&eval, criteria) {
             reasons.clear();
             if eval.eval(criteria, i, h, &mut reasons) {
-                out.push(Eligible { household: h.id, reasons: reasons.clone() });
+                out.push(Eligible { household: h.id, reasons: std::mem::take(&mut reasons) });
             }
         }
         out
@@ -459,7 +523,7 @@ impl Registry {
         on: NaiveDate,
         thresholds: &VulnerabilityThresholds,
     ) -> Vec<Eligible> {
-        let eval = Eval { registry: self, on, thresholds };
+        let eval = Eval::new(self, criteria, on, thresholds);
         let mut out = Vec::new();
         for (i, h) in self.households.iter().enumerate().filter(|(_, h)| h.is_active()) {
             let mut reasons = Vec::new();
@@ -479,7 +543,7 @@ impl Registry {
         on: NaiveDate,
         thresholds: &VulnerabilityThresholds,
     ) -> usize {
-        let eval = Eval { registry: self, on, thresholds };
+        let eval = Eval::new(self, criteria, on, thresholds);
         let mut reasons = Vec::new();
         self.candidates(&eval, criteria)
             .filter(|(i, h, pre)| {

@@ -47,6 +47,17 @@ fn criteria_samples() -> Vec<Criteria> {
         ]),
     ];
     out.extend(Vulnerability::ALL.iter().map(|v| member(None, None, Some(*v))));
+    let round = |n| Round::new(Programme::try_new("sembako").unwrap(), n);
+    out.push(Criteria::Received(round(1)));
+    out.push(Criteria::NotReceived(round(2)));
+    out.push(Criteria::All(vec![
+        Criteria::AnyVulnerable,
+        Criteria::Not(Box::new(Criteria::Received(round(1)))),
+        Criteria::Any(vec![
+            member(Some(60), None, None),
+            member(None, None, Some(Vulnerability::Balita)),
+        ]),
+    ]));
     out
 }
 
