@@ -4,13 +4,12 @@
 //! ([`MergePersons`](crate::MergePersons)), and a dismissed pair
 //! ([`DismissDuplicate`](crate::DismissDuplicate)) is not proposed again.
 
-use std::collections::BTreeSet;
-
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tangguh_core::PersonId;
 
-use crate::registry::{Registry, normalise_name};
+use crate::model::Phone;
+use crate::registry::{Household, PersonRecord, Registry, normalised_chars};
 
 /// Why two person records may be the same person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -98,42 +97,24 @@ impl Registry {
             }
         }
         keys.sort_unstable();
-        let mut pairs: BTreeSet<(u32, u32)> = BTreeSet::new();
-        for block in keys.chunk_by(|a, b| a.0 == b.0) {
-            if block.len() < 2 || block.len() > MAX_BLOCK {
-                continue;
-            }
-            for (n, a) in block.iter().enumerate() {
-                for b in block.iter().skip(n + 1) {
-                    if a.1 != b.1 {
-                        pairs.insert((a.1.min(b.1), a.1.max(b.1)));
-                    }
-                }
-            }
-        }
-        let mut phones: Vec<(&str, u32)> = self
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        push_block_pairs(&keys, &mut pairs);
+        // Phones are blocked by a hash of their digits; a collision only
+        // proposes a pair that scoring then compares exactly.
+        let mut phones: Vec<(u64, u32)> = self
             .households
             .iter()
             .filter(|h| h.is_active())
             .filter_map(|h| {
                 let phone = h.phone.as_ref()?;
                 let head = self.person_ix(h.head?)?;
-                Some((phone.expose(), head))
+                Some((fnv1a(phone.expose().as_bytes()), head))
             })
             .collect();
         phones.sort_unstable();
-        for block in phones.chunk_by(|a, b| a.0 == b.0) {
-            if block.len() < 2 || block.len() > MAX_BLOCK {
-                continue;
-            }
-            for (n, a) in block.iter().enumerate() {
-                for b in block.iter().skip(n + 1) {
-                    if a.1 != b.1 {
-                        pairs.insert((a.1.min(b.1), a.1.max(b.1)));
-                    }
-                }
-            }
-        }
+        push_block_pairs(&phones, &mut pairs);
+        pairs.sort_unstable();
+        pairs.dedup();
         let mut out: Vec<DuplicateCandidate> = pairs
             .into_iter()
             .filter_map(|(a, b)| self.score_pair(a, b, today))
@@ -154,7 +135,8 @@ impl Registry {
         }
         let mut reasons = Vec::new();
         let same_name = pa.name_key == pb.name_key
-            && normalise_name(pa.person.name.as_str()) == normalise_name(pb.person.name.as_str());
+            && normalised_chars(pa.person.name.as_str())
+                .eq(normalised_chars(pb.person.name.as_str()));
         let (ba, bb) = (pa.person.birth_date.date, pb.person.birth_date.date);
         if same_name && ba == bb {
             reasons.push(DuplicateReason::SameNameAndBirthDate);
@@ -165,25 +147,22 @@ impl Registry {
         if same_name && (encodes(pa.person.nik, bb) || encodes(pb.person.nik, ba)) && ba != bb {
             reasons.push(DuplicateReason::NikEncodesBirthDate);
         }
-        let kel = |p: &crate::registry::PersonRecord| {
-            self.membership_at(p.active?)
-                .and_then(|m| self.hh_at(m.household_ix))
-                .map(|h| h.kelurahan)
+        let home = |p: &PersonRecord| {
+            self.membership_at(p.active?).and_then(|m| self.hh_at(m.household_ix))
         };
-        let phone_of = |p: &crate::registry::PersonRecord| {
-            self.membership_at(p.active?)
-                .and_then(|m| self.hh_at(m.household_ix))
-                .filter(|h| h.head == Some(p.person.id))
-                .and_then(|h| h.phone.clone())
-        };
-        let phone_a = phone_of(pa);
-        if phone_a.is_some() && phone_a == phone_of(pb) {
+        fn phone_of<'a>(p: &PersonRecord, home: Option<&'a Household>) -> Option<&'a Phone> {
+            home.filter(|h| h.head == Some(p.person.id)).and_then(|h| h.phone.as_ref())
+        }
+        let (home_a, home_b) = (home(pa), home(pb));
+        let phone_a = phone_of(pa, home_a);
+        if phone_a.is_some() && phone_a == phone_of(pb, home_b) {
             reasons.push(DuplicateReason::SamePhone);
         }
         if reasons.is_empty() {
             return None;
         }
-        if kel(pa).is_some() && kel(pa) == kel(pb) {
+        let kel = |h: Option<&Household>| h.map(|h| h.kelurahan);
+        if kel(home_a).is_some() && kel(home_a) == kel(home_b) {
             reasons.push(DuplicateReason::SameKelurahan);
         }
         if pa.person.sex == pb.person.sex {
@@ -192,4 +171,29 @@ impl Registry {
         let score = reasons.iter().map(|r| r.weight()).sum();
         Some(DuplicateCandidate { first: ia, second: ib, score, reasons })
     }
+}
+
+/// Pushes every pair of distinct people within each block of equal keys
+/// (sorted `keys`); blocks larger than [`MAX_BLOCK`] are too common a key to
+/// mean anything and are skipped.
+fn push_block_pairs(keys: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
+    for block in keys.chunk_by(|a, b| a.0 == b.0) {
+        if block.len() < 2 || block.len() > MAX_BLOCK {
+            continue;
+        }
+        for (n, a) in block.iter().enumerate() {
+            for b in block.iter().skip(n + 1) {
+                if a.1 != b.1 {
+                    pairs.push((a.1.min(b.1), a.1.max(b.1)));
+                }
+            }
+        }
+    }
+}
+
+/// FNV-1a of `bytes`.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
