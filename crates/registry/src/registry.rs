@@ -266,6 +266,10 @@ pub(crate) struct ScanRow {
     pub(crate) births: Option<(NaiveDate, NaiveDate)>,
     /// The union of the active members' [`Hot`] flags.
     pub(crate) flags: u8,
+    /// `(first, n)` when the active memberships are exactly positions
+    /// `first..first + n` in order (as a registration leaves them), so a
+    /// scan reads them without loading the household; `None` otherwise.
+    pub(crate) run: Option<(u32, u16)>,
 }
 
 impl ScanRow {
@@ -277,7 +281,19 @@ impl ScanRow {
             desil_as_of: NaiveDate::MIN,
             births: None,
             flags: 0,
+            run: Some((0, 0)),
         }
+    }
+
+    /// Adds membership `m`, the household's newest active one, to the run.
+    fn extend_run(&mut self, m: u32) {
+        self.run = match self.run {
+            Some((_, 0)) => Some((m, 1)),
+            Some((first, n)) if first.checked_add(u32::from(n)) == Some(m) => {
+                n.checked_add(1).map(|n| (first, n))
+            }
+            _ => None,
+        };
     }
 
     /// Adds one active member's facts to the summary.
@@ -920,6 +936,7 @@ impl Registry {
         }
         if let (Some(row), Some(hot)) = (self.scan.get_mut(h as usize), self.hot.get(p as usize)) {
             row.add(hot);
+            row.extend_run(m);
         }
     }
 
@@ -939,6 +956,7 @@ impl Registry {
             {
                 row.add(hot);
             }
+            row.extend_run(m);
         }
         Some(row)
     }

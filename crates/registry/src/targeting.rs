@@ -319,6 +319,17 @@ impl Eval<'_> {
         }
     }
 
+    /// The active memberships of household `i`: from its scan row's run
+    /// when it has one (no household load), else from the household.
+    fn active_members<'h>(&self, i: usize, h: &'h Household) -> impl Iterator<Item = u32> + 'h {
+        let run = self.registry.scan.get(i).and_then(|row| row.run);
+        let (range, list) = match run {
+            Some((first, n)) => (first..first.saturating_add(u32::from(n)), &[][..]),
+            None => (0..0, h.active.as_slice()),
+        };
+        range.chain(list.iter().copied())
+    }
+
     fn eval(&self, c: &Criteria, i: usize, h: &Household, out: &mut Vec<Reason>) -> bool {
         match c {
             Criteria::All(cs) => {
@@ -366,7 +377,7 @@ impl Eval<'_> {
             }
             Criteria::Member { min_age, max_age, vulnerability } => {
                 let mut any = false;
-                for &m in &h.active {
+                for m in self.active_members(i, h) {
                     let Some(ms) = self.registry.membership_at(m) else { continue };
                     let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
                     let age = age_on(hot.birth, self.on);
@@ -388,7 +399,7 @@ impl Eval<'_> {
             }
             Criteria::AnyVulnerable => {
                 let mut any = false;
-                for &m in &h.active {
+                for m in self.active_members(i, h) {
                     let Some(ms) = self.registry.membership_at(m) else { continue };
                     let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
                     let bits = vulnerability_bits(hot, self.on, self.thresholds);
