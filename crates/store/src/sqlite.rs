@@ -458,7 +458,7 @@ fn check_row(
     if row.prev_hash != prev {
         return Err(corrupt(sequence, "its previous-hash does not match the record before it"));
     }
-    if codec::record_hash(stream, row) != row.hash {
+    if !codec::hash_matches(stream, row) {
         return Err(corrupt(sequence, "its hash does not match its content"));
     }
     Ok(())
@@ -575,7 +575,7 @@ impl<E: DomainEvent> SqliteJournal<E> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         let (last, mut prev) = head(&tx, &self.stream).map_err(sql)?;
         let requests = check_batch(last.saturating_add(1), batch)?;
-        {
+        if !requests.is_empty() {
             let mut exists = tx
                 .prepare_cached("SELECT 1 FROM requests WHERE stream = ?1 AND request_id = ?2")
                 .map_err(sql)?;
@@ -584,6 +584,8 @@ impl<E: DomainEvent> SqliteJournal<E> {
                     return Err(JournalError::DuplicateRequest { request_id: id.to_string() });
                 }
             }
+        }
+        {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO events (stream, sequence, recorded_at, actor, request_id,
@@ -591,24 +593,32 @@ impl<E: DomainEvent> SqliteJournal<E> {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(sql)?;
+            // The columns are borrowed from the record and the encoder's
+            // reused buffers; only the hash is carried to the next record.
+            let mut encoder = codec::Encoder::new();
             for record in batch {
-                let row = codec::encode(&self.stream, record, &prev)?;
+                let row = encoder.encode(&self.stream, record, &prev)?;
+                let c = &row.columns;
                 insert
                     .execute(params![
                         self.stream,
-                        to_i64(row.sequence),
-                        row.recorded_at,
-                        row.actor,
-                        row.request_id,
-                        row.request_digest,
-                        row.schema_version,
-                        row.event_json,
-                        row.prev_hash,
-                        row.hash,
+                        to_i64(c.sequence),
+                        c.recorded_at,
+                        c.actor,
+                        c.request_id,
+                        c.request_digest,
+                        c.schema_version,
+                        c.event_json,
+                        c.prev_hash,
+                        row.hash.as_str(),
                     ])
                     .map_err(sql)?;
-                prev = row.hash;
+                let hash = row.hash;
+                prev.clear();
+                prev.push_str(hash.as_str());
             }
+        }
+        if !requests.is_empty() {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO requests (stream, request_id, digest, first_sequence, last_sequence)
