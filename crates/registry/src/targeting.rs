@@ -320,12 +320,15 @@ impl Eval<'_> {
     }
 
     /// The active memberships of household `i`: from its scan row's run
-    /// when it has one (no household load), else from the household.
-    fn active_members<'h>(&self, i: usize, h: &'h Household) -> impl Iterator<Item = u32> + 'h {
+    /// when it has one, else from the household record, which is looked up
+    /// only then (taking `&Household` would let the compiler load it early).
+    fn active_members(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
         let run = self.registry.scan.get(i).and_then(|row| row.run);
         let (range, list) = match run {
             Some((first, n)) => (first..first.saturating_add(u32::from(n)), &[][..]),
-            None => (0..0, h.active.as_slice()),
+            None => {
+                (0..0, self.registry.households.get(i).map_or(&[][..], |h| h.active.as_slice()))
+            }
         };
         range.chain(list.iter().copied())
     }
@@ -377,7 +380,7 @@ impl Eval<'_> {
             }
             Criteria::Member { min_age, max_age, vulnerability } => {
                 let mut any = false;
-                for m in self.active_members(i, h) {
+                for m in self.active_members(i) {
                     let Some(ms) = self.registry.membership_at(m) else { continue };
                     let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
                     let age = age_on(hot.birth, self.on);
@@ -399,7 +402,7 @@ impl Eval<'_> {
             }
             Criteria::AnyVulnerable => {
                 let mut any = false;
-                for m in self.active_members(i, h) {
+                for m in self.active_members(i) {
                     let Some(ms) = self.registry.membership_at(m) else { continue };
                     let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
                     let bits = vulnerability_bits(hot, self.on, self.thresholds);
