@@ -126,7 +126,7 @@ pub use model::{
     NewPerson, Note, Occupation, Phone, Programme, Relationship, RoofMaterial, Round, Sanitation,
     Severity, Source, Unit, WallMaterial, WaterSource, Welfare, normalise_label,
 };
-pub use query::{Vulnerability, VulnerabilityThresholds, VulnerableMember};
+pub use query::{Vulnerabilities, Vulnerability, VulnerabilityThresholds, VulnerableMember};
 pub use registry::{DwellingRecord, Household, Membership, PersonRecord, Registry};
 pub use stats::{Cell, KelurahanStats, StatsOptions};
 pub use targeting::{Criteria, DwellingFlag, Eligible, Reason};

@@ -104,6 +104,76 @@ impl Vulnerability {
     }
 }
 
+/// A set of [`Vulnerability`] kinds in one byte (no allocation), listed in
+/// [`Vulnerability::ALL`] order; serialised as that list, e.g.
+/// `["balita","disability"]`.
+///
+/// # Examples
+///
+/// ```
+/// use tangguh_registry::{Vulnerabilities, Vulnerability};
+///
+/// let set: Vulnerabilities = [Vulnerability::Disability, Vulnerability::Balita].into_iter().collect();
+/// assert!(set.contains(Vulnerability::Balita));
+/// assert_eq!(set.iter().collect::<Vec<_>>(), [Vulnerability::Balita, Vulnerability::Disability]);
+/// assert_eq!(serde_json::to_string(&set).unwrap(), r#"["balita","disability"]"#);
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Vulnerabilities(u8);
+
+impl Vulnerabilities {
+    pub(crate) fn from_bits(bits: u8) -> Self {
+        Self(Vulnerability::ALL.iter().fold(0, |acc, v| acc | (bits & v.bit())))
+    }
+
+    /// Whether `v` is in the set.
+    #[must_use]
+    pub fn contains(self, v: Vulnerability) -> bool {
+        self.0 & v.bit() != 0
+    }
+
+    /// Whether the set is empty.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many kinds are in the set.
+    #[must_use]
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The kinds, in [`Vulnerability::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Vulnerability> {
+        Vulnerability::ALL.into_iter().filter(move |v| self.contains(*v))
+    }
+}
+
+impl FromIterator<Vulnerability> for Vulnerabilities {
+    fn from_iter<I: IntoIterator<Item = Vulnerability>>(iter: I) -> Self {
+        Self(iter.into_iter().fold(0, |acc, v| acc | v.bit()))
+    }
+}
+
+impl std::fmt::Debug for Vulnerabilities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Vulnerabilities {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Vulnerabilities {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<Vulnerability>::deserialize(deserializer).map(|v| v.into_iter().collect())
+    }
+}
+
 fn within(recorded: Option<NaiveDate>, on: NaiveDate, days: u32) -> bool {
     recorded.is_some_and(|r| {
         r <= on && r.checked_add_days(Days::new(u64::from(days))).is_some_and(|end| on <= end)

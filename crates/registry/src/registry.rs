@@ -325,6 +325,9 @@ pub(crate) struct Index {
 pub struct Registry {
     pub(crate) households: Vec<Household>,
     pub(crate) scan: Vec<ScanRow>,
+    /// Household ids by position, beside the scan rows: what a scan
+    /// reports without loading the household record.
+    pub(crate) household_ids: Vec<HouseholdId>,
     pub(crate) people: Vec<PersonRecord>,
     pub(crate) hot: Vec<Hot>,
     pub(crate) memberships: Vec<Membership>,
@@ -895,6 +898,7 @@ impl Registry {
             dwelling_ix: None,
         });
         self.scan.push(ScanRow::new(kelurahan));
+        self.household_ids.push(id);
         self.index.households.insert(id, i);
         if let Some(n) = number {
             self.index.numbers.insert(n, i);
@@ -1436,6 +1440,7 @@ impl Registry {
             }
         }
         let scan_ok = self.scan.len() == self.households.len()
+            && self.household_ids.iter().eq(self.households.iter().map(|h| &h.id))
             && self
                 .scan
                 .iter()

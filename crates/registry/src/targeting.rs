@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tangguh_core::{HouseholdId, IncidentId, PersonId, RegionCode, age_on};
 
 use crate::model::{DamageLevel, Round};
-use crate::query::{Vulnerability, VulnerabilityThresholds, vulnerability_bits};
+use crate::query::{Vulnerabilities, Vulnerability, VulnerabilityThresholds, vulnerability_bits};
 use crate::registry::{CHRONIC, DISABLED, Household, LACTATING, PREGNANT, Registry, ScanRow};
 
 /// A dwelling flag to target on.
@@ -112,7 +112,7 @@ pub enum Reason {
         /// Their age.
         age: u32,
         /// Their vulnerabilities.
-        vulnerabilities: Vec<Vulnerability>,
+        vulnerabilities: Vulnerabilities,
     },
     /// Affected by an incident.
     Affected {
@@ -395,7 +395,7 @@ impl Eval<'_> {
                     out.push(Reason::Member {
                         person: ms.person,
                         age,
-                        vulnerabilities: Vulnerability::from_bits(bits),
+                        vulnerabilities: Vulnerabilities::from_bits(bits),
                     });
                 }
                 any
@@ -411,7 +411,7 @@ impl Eval<'_> {
                         out.push(Reason::Member {
                             person: ms.person,
                             age: age_on(hot.birth, self.on),
-                            vulnerabilities: Vulnerability::from_bits(bits),
+                            vulnerabilities: Vulnerabilities::from_bits(bits),
                         });
                     }
                 }
@@ -519,8 +519,10 @@ impl Registry {
         let mut out = Vec::new();
         for (i, h, _) in self.candidates(&eval, criteria) {
             reasons.clear();
-            if eval.eval(criteria, i, h, &mut reasons) {
-                out.push(Eligible { household: h.id, reasons: std::mem::take(&mut reasons) });
+            if eval.eval(criteria, i, h, &mut reasons)
+                && let Some(&household) = self.household_ids.get(i)
+            {
+                out.push(Eligible { household, reasons: std::mem::take(&mut reasons) });
             }
         }
         out
