@@ -56,6 +56,11 @@ impl Compiled {
         self.nodes.get(position)
     }
 
+    /// Every node, by position.
+    pub(crate) fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
     fn position_or_reserve(&mut self, id: RequirementId) -> usize {
         let next = self.nodes.len();
         let position = *self.index.entry(id).or_insert(next);

@@ -13,6 +13,7 @@ use crate::command::CurriculumCommand;
 use crate::course::{
     Course, CourseCode, CourseVersion, GrantedCompetency, MAX_DESCRIPTION, VersionSpec,
 };
+use crate::digest::{CourseTable, Digest};
 use crate::error::CurriculumError;
 use crate::event::CurriculumEvent;
 use crate::ids::{CertificateId, CohortId, CourseId, RequirementId, TrackId, WalkInId};
@@ -46,18 +47,26 @@ pub struct Curriculum {
     pub(crate) learners: Vec<Learner>,
     /// Where each person's learner record is in `learners`.
     pub(crate) learner_index: LearnerIndex,
+    /// Each learner's digest, parallel to `learners` (derived, not
+    /// serialised).
+    pub(crate) digests: Vec<Digest>,
+    /// The courses in id order with their prerequisites' compiled positions
+    /// (derived, not serialised).
+    pub(crate) course_table: CourseTable,
     /// For people with a preparedness certificate: the days some such
     /// certificate is valid, by person, so the coverage report walks it
     /// alongside the caller's person map.
     pub(crate) prepared: BTreeMap<PersonId, Spans>,
 }
 
-/// Person → position in `Curriculum::learners`.
+/// Person → position in `Curriculum::learners`, hashed with foldhash (ids
+/// are random bits; SipHash cost more than the rest of a lookup).
 #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
-type LearnerIndex = std::collections::HashMap<PersonId, usize>;
+type LearnerIndex = std::collections::HashMap<PersonId, usize, foldhash::fast::RandomState>;
 
-/// The serialised form of [`Curriculum`]: everything but the person lookup
-/// index, which is rebuilt from the learners.
+/// The serialised form of [`Curriculum`]: everything but the derived
+/// indexes (person lookup, digests, course table), which are rebuilt from
+/// the records.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Stored {
     courses: BTreeMap<CourseId, Course>,
@@ -77,6 +86,8 @@ impl From<Stored> for Curriculum {
     fn from(s: Stored) -> Self {
         let learner_index =
             s.learners.iter().enumerate().filter_map(|(i, l)| l.person.map(|p| (p, i))).collect();
+        let course_table = CourseTable::build(&s.courses, &s.compiled);
+        let digests = s.learners.iter().map(|l| Digest::of(l, &course_table)).collect();
         Self {
             courses: s.courses,
             course_codes: s.course_codes,
@@ -89,6 +100,8 @@ impl From<Stored> for Curriculum {
             certificate_numbers: s.certificate_numbers,
             learners: s.learners,
             learner_index,
+            digests,
+            course_table,
             prepared: s.prepared,
         }
     }
@@ -178,6 +191,35 @@ pub(crate) struct Held {
 }
 
 impl Held {
+    /// Its validity.
+    pub(crate) fn validity(&self) -> Validity {
+        Validity {
+            issued_on: self.issued_on,
+            valid_until: self.valid_until,
+            revoked_on: self.revoked_on,
+        }
+    }
+
+    pub(crate) fn is_valid_on(&self, date: NaiveDate) -> bool {
+        self.validity().is_valid_on(date)
+    }
+
+    /// The last day it was valid (for "lapsed" answers).
+    pub(crate) fn last_valid(&self) -> Option<NaiveDate> {
+        self.validity().last_valid()
+    }
+}
+
+/// When a certificate is valid: from its issue date to its last day (open
+/// when `None`), up to the day before a revocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Validity {
+    pub(crate) issued_on: NaiveDate,
+    pub(crate) valid_until: Option<NaiveDate>,
+    pub(crate) revoked_on: Option<NaiveDate>,
+}
+
+impl Validity {
     pub(crate) fn is_valid_on(&self, date: NaiveDate) -> bool {
         date >= self.issued_on
             && self.valid_until.is_none_or(|last| date <= last)
@@ -440,9 +482,8 @@ impl Curriculum {
         let on = cohort.start_date().unwrap_or_default();
         let course = self.course_ref(cohort.course)?;
         if let Some(req) = course.prerequisite {
-            let learner = self.learner(person);
             let mut unmet = Vec::new();
-            if !self.evaluate(req, learner, on, Some(&mut unmet)) {
+            if !self.evaluate(req, self.subject(person), on, Some(&mut unmet)) {
                 return Err(CurriculumError::PrerequisitesUnmet {
                     person,
                     course: cohort.course,
@@ -917,15 +958,20 @@ impl Curriculum {
         };
     }
 
-    /// Changes the person's learner record, creating it if needed.
+    /// Changes the person's learner record, creating it if needed, and
+    /// refreshes its digest.
     fn update_learner(&mut self, person: PersonId, change: impl FnOnce(&mut Learner)) {
         let next = self.learners.len();
         let index = *self.learner_index.entry(person).or_insert(next);
         if index == next {
             self.learners.push(Learner { person: Some(person), ..Learner::default() });
+            self.digests.push(Digest::EMPTY);
         }
         if let Some(learner) = self.learners.get_mut(index) {
             change(learner);
+            if let Some(digest) = self.digests.get_mut(index) {
+                *digest = Digest::of(learner, &self.course_table);
+            }
         }
     }
 
@@ -981,6 +1027,11 @@ impl Curriculum {
                         prerequisite: None,
                     },
                 );
+                if self.course_table.insert(*course, &self.compiled) {
+                    // Ranks moved: every digest names courses by rank.
+                    self.digests =
+                        self.learners.iter().map(|l| Digest::of(l, &self.course_table)).collect();
+                }
             }
             E::CourseRevised { course, version } => {
                 if let Some(c) = self.courses.get_mut(course) {
@@ -990,10 +1041,12 @@ impl Curriculum {
             E::PrerequisiteSet { course, requirement } => {
                 if let Some(c) = self.courses.get_mut(course) {
                     c.prerequisite = *requirement;
+                    self.course_table.set_prerequisite(*course, *requirement, &self.compiled);
                 }
             }
             E::RequirementDefined { requirement, node } => {
                 self.compiled.define(*requirement, node);
+                self.course_table.requirement_defined(*requirement, &self.compiled);
                 self.requirements.insert(*requirement, node.clone());
             }
             E::TrackDefined { track, name, courses, requirement } => {

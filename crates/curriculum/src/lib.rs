@@ -108,6 +108,7 @@ mod command;
 mod compiled;
 mod course;
 mod curriculum;
+mod digest;
 mod error;
 mod event;
 pub mod export;

@@ -12,7 +12,8 @@ use crate::certificate::Certificate;
 use crate::cohort::{AssessmentResult, AttendanceStatus, Cohort, ParticipantStatus, PinnedVersion};
 use crate::compiled::Node;
 use crate::course::Course;
-use crate::curriculum::{Curriculum, Learner};
+use crate::curriculum::{Curriculum, Held, Learner, Validity};
+use crate::digest::Digest;
 use crate::error::CurriculumError;
 use crate::ids::{CertificateId, CohortId, CourseId, RequirementId, SessionId, TrackId, WalkInId};
 use crate::requirement::{Eligibility, LearningPath, PathTarget, RequirementNode, Track, Unmet};
@@ -197,32 +198,47 @@ impl Curriculum {
         out
     }
 
-    /// Evaluates requirement `id` for `learner` on `on`. With a sink, the
+    /// The person's learner record and digest (none for a person never
+    /// seen).
+    pub(crate) fn subject(&self, person: PersonId) -> Subject<'_> {
+        match self.learner_index.get(&person) {
+            Some(&i) => {
+                Subject { cur: self, learner: self.learners.get(i), digest: self.digests.get(i) }
+            }
+            None => Subject { cur: self, learner: None, digest: None },
+        }
+    }
+
+    /// Evaluates requirement `id` for `subject` on `on`. With a sink, the
     /// unmet requirements are pushed to it.
     pub(crate) fn evaluate(
         &self,
         id: RequirementId,
-        learner: Option<&Learner>,
+        subject: Subject<'_>,
         on: NaiveDate,
         sink: Option<&mut Vec<Unmet>>,
     ) -> bool {
-        self.compiled.position(id).is_some_and(|p| self.evaluate_at(p, learner, on, sink))
+        self.compiled.position(id).is_some_and(|p| self.evaluate_at(p, subject, on, sink))
     }
 
+    /// Evaluates the compiled node at `position`. With a sink, the unmet
+    /// requirements are pushed to it; a node that is met pushes nothing, so
+    /// one pass with a sink answers both "whether" and "why not".
     fn evaluate_at(
         &self,
         position: usize,
-        learner: Option<&Learner>,
+        subject: Subject<'_>,
         on: NaiveDate,
         mut sink: Option<&mut Vec<Unmet>>,
     ) -> bool {
         let Some(node) = self.compiled.node(position) else { return false };
         match node {
             Node::Course { course, still_valid } => {
-                course_met(learner, *course, *still_valid, on, sink)
+                let rank = self.course_table.node_rank(position);
+                subject.course_met(*course, rank, *still_valid, on, sink)
             }
             Node::Credential { competency, level } => {
-                let met = learner.is_some_and(|l| holds(l, competency, *level, on));
+                let met = subject.holds(competency, *level, on);
                 if !met && let Some(out) = sink {
                     out.push(Unmet::CredentialMissing {
                         competency: competency.clone(),
@@ -232,7 +248,7 @@ impl Curriculum {
                 met
             }
             Node::Age { years } => {
-                let age = learner.and_then(|l| l.birth_date).map(|b| age_on(b, on));
+                let age = subject.birth_date().map(|b| age_on(b, on));
                 let met = age.is_some_and(|a| a >= u32::from(*years));
                 if !met && let Some(out) = sink {
                     out.push(Unmet::TooYoung { minimum: *years, age });
@@ -242,7 +258,7 @@ impl Curriculum {
             Node::All { of } => {
                 let mut met = true;
                 for child in of {
-                    met &= self.evaluate_at(*child, learner, on, sink.as_deref_mut());
+                    met &= self.evaluate_at(*child, subject, on, sink.as_deref_mut());
                     if !met && sink.is_none() {
                         return false;
                     }
@@ -252,7 +268,7 @@ impl Curriculum {
             Node::AtLeast { id, n, of } => {
                 let mut met = 0u32;
                 for child in of {
-                    if self.evaluate_at(*child, learner, on, None) {
+                    if self.evaluate_at(*child, subject, on, None) {
                         met = met.saturating_add(1);
                         if met >= *n {
                             return true;
@@ -262,8 +278,8 @@ impl Curriculum {
                 if let Some(out) = sink {
                     out.push(Unmet::GroupShort { requirement: *id, needed: *n, met });
                     for child in of {
-                        if !self.evaluate_at(*child, learner, on, None) {
-                            self.evaluate_at(*child, learner, on, Some(out));
+                        if !self.evaluate_at(*child, subject, on, None) {
+                            self.evaluate_at(*child, subject, on, Some(out));
                         }
                     }
                 }
@@ -277,7 +293,7 @@ impl Curriculum {
     /// fast check).
     #[must_use]
     pub fn meets(&self, person: PersonId, id: RequirementId, on: NaiveDate) -> bool {
-        self.evaluate(id, self.learner(person), on, None)
+        self.evaluate(id, self.subject(person), on, None)
     }
 
     /// Whether `person` may enrol in `course` on `on`: its prerequisite, and
@@ -292,14 +308,14 @@ impl Curriculum {
         course: CourseId,
         on: NaiveDate,
     ) -> Result<Eligibility, CurriculumError> {
-        let c =
-            self.courses.get(&course).ok_or_else(|| CurriculumError::unknown("course", course))?;
-        let learner = self.learner(person);
+        let prerequisite = self
+            .course_table
+            .prerequisite(course)
+            .ok_or_else(|| CurriculumError::unknown("course", course))?;
         let mut unmet = Vec::new();
-        if let Some(req) = c.prerequisite
-            && !self.evaluate(req, learner, on, None)
-        {
-            self.evaluate(req, learner, on, Some(&mut unmet));
+        if let Some(position) = prerequisite {
+            // One pass with the sink: nothing is pushed when it is met.
+            self.evaluate_at(position, self.subject(person), on, Some(&mut unmet));
         }
         Ok(Eligibility { on, unmet })
     }
@@ -317,13 +333,13 @@ impl Curriculum {
         on: NaiveDate,
     ) -> Result<Eligibility, CurriculumError> {
         let t = self.tracks.get(&track).ok_or_else(|| CurriculumError::unknown("track", track))?;
-        let learner = self.learner(person);
+        let subject = self.subject(person);
         let mut unmet = Vec::new();
         for course in &t.courses {
-            course_met(learner, *course, true, on, Some(&mut unmet));
+            subject.course_met(*course, None, true, on, Some(&mut unmet));
         }
         if let Some(req) = t.requirement {
-            self.evaluate(req, learner, on, Some(&mut unmet));
+            self.evaluate(req, subject, on, Some(&mut unmet));
         }
         Ok(Eligibility { on, unmet })
     }
@@ -346,7 +362,7 @@ impl Curriculum {
         target: &PathTarget,
         on: NaiveDate,
     ) -> Result<LearningPath, CurriculumError> {
-        let planner = Planner { cur: self, learner: self.learner(person), on };
+        let planner = Planner { cur: self, subject: self.subject(person), on };
         let mut plan = Plan::default();
         match target {
             PathTarget::Course { course } => {
@@ -517,32 +533,83 @@ fn holds(learner: &Learner, competency: &CompetencyCode, level: u8, on: NaiveDat
     }) || learner.external.iter().any(|c| c.is_valid_on(on) && c.attests(competency, level))
 }
 
-fn course_met(
-    learner: Option<&Learner>,
-    course: CourseId,
-    still_valid: bool,
-    on: NaiveDate,
-    sink: Option<&mut Vec<Unmet>>,
-) -> bool {
-    let mut completed = false;
-    let mut last_valid: Option<NaiveDate> = None;
-    if let Some(l) = learner {
-        for h in l.held.iter().filter(|h| h.course == course && h.issued_on <= on) {
-            if !still_valid || h.is_valid_on(on) {
-                return true;
-            }
-            completed = true;
-            last_valid = last_valid.max(h.last_valid());
+/// Whom a requirement is evaluated for: the learner record and its digest,
+/// which answers first (both `None` for a person never seen).
+#[derive(Clone, Copy)]
+pub(crate) struct Subject<'a> {
+    cur: &'a Curriculum,
+    learner: Option<&'a Learner>,
+    digest: Option<&'a Digest>,
+}
+
+impl Subject<'_> {
+    fn birth_date(&self) -> Option<NaiveDate> {
+        match self.digest {
+            Some(d) => d.birth_date(),
+            None => self.learner.and_then(|l| l.birth_date),
         }
     }
-    if let Some(out) = sink {
-        out.push(if completed {
-            Unmet::CourseLapsed { course, last_valid }
-        } else {
-            Unmet::CourseNotCompleted { course }
-        });
+
+    fn holds(&self, competency: &CompetencyCode, level: u8, on: NaiveDate) -> bool {
+        self.digest.is_none_or(Digest::may_hold_credentials)
+            && self.learner.is_some_and(|l| holds(l, competency, level, on))
     }
-    false
+
+    /// Whether the person completed `course` (with `still_valid`, holds a
+    /// certificate of it valid on `on`); if not, why, to the sink. `rank` is
+    /// the course's rank if the caller knows it.
+    fn course_met(
+        &self,
+        course: CourseId,
+        rank: Option<u32>,
+        still_valid: bool,
+        on: NaiveDate,
+        sink: Option<&mut Vec<Unmet>>,
+    ) -> bool {
+        let inline = self
+            .digest
+            .zip(rank.or_else(|| self.cur.course_table.rank(course)))
+            .and_then(|(d, rank)| d.certificates_of(rank));
+        let (met, completed, last_valid) = match inline {
+            Some(certificates) => course_check(certificates, still_valid, on),
+            None => course_check(
+                self.learner
+                    .into_iter()
+                    .flat_map(|l| l.held.iter().filter(|h| h.course == course))
+                    .map(Held::validity),
+                still_valid,
+                on,
+            ),
+        };
+        if !met && let Some(out) = sink {
+            out.push(if completed {
+                Unmet::CourseLapsed { course, last_valid }
+            } else {
+                Unmet::CourseNotCompleted { course }
+            });
+        }
+        met
+    }
+}
+
+/// Over the certificates of one course: whether one issued by `on` meets
+/// the requirement, else whether one was issued by then and the last day
+/// any of those was valid.
+fn course_check(
+    certificates: impl Iterator<Item = Validity>,
+    still_valid: bool,
+    on: NaiveDate,
+) -> (bool, bool, Option<NaiveDate>) {
+    let mut completed = false;
+    let mut last_valid: Option<NaiveDate> = None;
+    for v in certificates.filter(|v| v.issued_on <= on) {
+        if !still_valid || v.is_valid_on(on) {
+            return (true, true, last_valid);
+        }
+        completed = true;
+        last_valid = last_valid.max(v.last_valid());
+    }
+    (false, completed, last_valid)
 }
 
 #[derive(Clone, Default)]
@@ -553,7 +620,7 @@ struct Plan {
 
 struct Planner<'a> {
     cur: &'a Curriculum,
-    learner: Option<&'a Learner>,
+    subject: Subject<'a>,
     on: NaiveDate,
 }
 
@@ -577,7 +644,7 @@ impl Planner<'_> {
 
     fn course_node(&self, course: CourseId, still_valid: bool, plan: &mut Plan) {
         if Self::planned(plan, course)
-            || course_met(self.learner, course, still_valid, self.on, None)
+            || self.subject.course_met(course, None, still_valid, self.on, None)
         {
             return;
         }
@@ -586,7 +653,7 @@ impl Planner<'_> {
 
     fn credential(&self, competency: &CompetencyCode, level: u8, plan: &mut Plan) {
         let planned_grants = plan.courses.iter().any(|c| self.grants(*c, competency, level));
-        if planned_grants || self.learner.is_some_and(|l| holds(l, competency, level, self.on)) {
+        if planned_grants || self.subject.holds(competency, level, self.on) {
             return;
         }
         let mut best: Option<Plan> = None;
@@ -624,11 +691,11 @@ impl Planner<'_> {
         match self.cur.requirements.get(&id) {
             Some(RequirementNode::CourseCompleted { course, still_valid }) => {
                 Self::planned(plan, *course)
-                    || course_met(self.learner, *course, *still_valid, self.on, None)
+                    || self.subject.course_met(*course, None, *still_valid, self.on, None)
             }
             Some(RequirementNode::CredentialHeld { competency, level }) => {
                 plan.courses.iter().any(|c| self.grants(*c, competency, *level))
-                    || self.learner.is_some_and(|l| holds(l, competency, *level, self.on))
+                    || self.subject.holds(competency, *level, self.on)
             }
             Some(RequirementNode::AllOf { of }) => of.iter().all(|c| self.met_with(*c, plan)),
             Some(RequirementNode::AnyOf { of }) => of.iter().any(|c| self.met_with(*c, plan)),
@@ -637,7 +704,7 @@ impl Planner<'_> {
                 usize::try_from(*n).is_ok_and(|n| met >= n)
             }
             Some(RequirementNode::MinimumAge { .. }) | None => {
-                self.cur.evaluate(id, self.learner, self.on, None)
+                self.cur.evaluate(id, self.subject, self.on, None)
             }
         }
     }
@@ -655,7 +722,7 @@ impl Planner<'_> {
                 self.credential(competency, *level, plan);
             }
             RequirementNode::MinimumAge { .. } => {
-                self.cur.evaluate(id, self.learner, self.on, Some(&mut plan.blockers));
+                self.cur.evaluate(id, self.subject, self.on, Some(&mut plan.blockers));
             }
             RequirementNode::AllOf { of } => {
                 for child in of {

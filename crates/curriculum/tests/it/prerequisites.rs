@@ -425,3 +425,81 @@ fn redefining_a_node_changes_what_is_checked() {
     );
     assert_eq!(w.state().requirement(age), Some(&RequirementNode::MinimumAge { years: 30 }));
 }
+
+/// Eligibility reads a compact digest of each learner first: its answers
+/// must not depend on how many certificates a person holds, on a course
+/// created later with an id ordered before the others, on a revocation, or
+/// on a snapshot restore.
+#[test]
+fn eligibility_is_the_same_however_certificates_are_held() {
+    let mut w = World::new();
+    // Minted first, created last: it orders before every other course.
+    let early: tangguh_curriculum::CourseId = w.id();
+    let courses: Vec<_> = (0..5).map(|_| w.course()).collect();
+    let leaves: Vec<RequirementId> = courses
+        .iter()
+        .map(|c| w.requirement(RequirementNode::CourseCompleted { course: *c, still_valid: true }))
+        .collect();
+    let target = w.course();
+    let all = w.requires(target, RequirementNode::AllOf { of: leaves.clone() });
+    let (many, few, none): (PersonId, PersonId, PersonId) = (w.id(), w.id(), w.id());
+    let many_certs: Vec<_> = courses[..4].iter().map(|c| w.complete(many, *c)).collect();
+    w.complete(few, courses[0]);
+    let few_second = w.complete(few, courses[1]);
+    let on = d(2026, 11, 1);
+    let unmet = |w: &World, p| w.state().course_eligibility(p, target, on).unwrap().unmet;
+    let not_completed = |i: usize| Unmet::CourseNotCompleted { course: courses[i] };
+    assert_eq!(unmet(&w, many), vec![not_completed(4)]);
+    assert_eq!(unmet(&w, few), vec![not_completed(2), not_completed(3), not_completed(4)]);
+    assert_eq!(unmet(&w, none).len(), 5);
+
+    w.ok(C::CreateCourse {
+        course: early,
+        code: "EARLY-1".parse().unwrap(),
+        title: tangguh_core::Name::try_new("Early").unwrap(),
+        description: String::new(),
+        programmes: BTreeSet::new(),
+        version: spec(Validity::Months(24)),
+    });
+    let early_leaf =
+        w.requirement(RequirementNode::CourseCompleted { course: early, still_valid: false });
+    let with_early = w.requirement(RequirementNode::AllOf { of: vec![all, early_leaf] });
+    w.ok(C::SetPrerequisite { course: target, requirement: Some(with_early) });
+    assert_eq!(
+        unmet(&w, few),
+        vec![
+            not_completed(2),
+            not_completed(3),
+            not_completed(4),
+            Unmet::CourseNotCompleted { course: early }
+        ]
+    );
+    w.complete(few, early);
+    assert_eq!(unmet(&w, few), vec![not_completed(2), not_completed(3), not_completed(4)]);
+
+    let reason = tangguh_core::Name::try_new("issued in error").unwrap();
+    let revoked = Unmet::CourseLapsed { course: courses[1], last_valid: Some(d(2026, 6, 30)) };
+    w.ok(C::RevokeCertificate {
+        certificate: few_second,
+        on: d(2026, 7, 1),
+        reason: reason.clone(),
+    });
+    w.ok(C::RevokeCertificate { certificate: many_certs[1], on: d(2026, 7, 1), reason });
+    assert_eq!(unmet(&w, few)[0], revoked);
+    assert_eq!(
+        unmet(&w, many),
+        vec![revoked.clone(), not_completed(4), Unmet::CourseNotCompleted { course: early }]
+    );
+    // Before the revocation, the certificate still counted.
+    let before = w.state().course_eligibility(many, target, d(2026, 6, 30)).unwrap().unmet;
+    assert_eq!(before, vec![not_completed(4), Unmet::CourseNotCompleted { course: early }]);
+    assert!(w.state().meets(many, leaves[0], on));
+    assert!(!w.state().meets(many, leaves[1], on));
+
+    let json = serde_json::to_string(w.state()).unwrap();
+    let restored: tangguh_curriculum::Curriculum = serde_json::from_str(&json).unwrap();
+    assert_eq!(&restored, w.state());
+    for p in [many, few, none] {
+        assert_eq!(restored.course_eligibility(p, target, on).unwrap().unmet, unmet(&w, p));
+    }
+}
