@@ -427,6 +427,7 @@ pub(crate) fn define(c: &mut Criterion) {
             let ours = built().count_eligible(&criteria(round), today(), &th);
             let theirs = sql_query(&conn, round).len();
             assert_eq!(ours, theirs, "targeting and SQLite agree");
+            eprintln!("registry/target: {ours} of {n} households eligible");
             conn
         });
         b.iter(|| black_box(sql_query(conn, round)))

@@ -266,10 +266,12 @@ pub(crate) struct ScanRow {
     pub(crate) births: Option<(NaiveDate, NaiveDate)>,
     /// The union of the active members' [`Hot`] flags.
     pub(crate) flags: u8,
-    /// `(first, n)` when the active memberships are exactly positions
-    /// `first..first + n` in order (as a registration leaves them), so a
-    /// scan reads them without loading the household; `None` otherwise.
-    pub(crate) run: Option<(u32, u16)>,
+    /// `(first membership, first person, n)` when the active memberships
+    /// are exactly positions `first..first + n` in order and their people
+    /// are persons `first person..first person + n` (as a registration
+    /// leaves them), so a scan reads the members' facts without loading the
+    /// household or its memberships; `None` otherwise.
+    pub(crate) run: Option<(u32, u32, u16)>,
 }
 
 impl ScanRow {
@@ -281,16 +283,20 @@ impl ScanRow {
             desil_as_of: NaiveDate::MIN,
             births: None,
             flags: 0,
-            run: Some((0, 0)),
+            run: Some((0, 0, 0)),
         }
     }
 
-    /// Adds membership `m`, the household's newest active one, to the run.
-    fn extend_run(&mut self, m: u32) {
+    /// Adds membership `m` of person `p`, the household's newest active
+    /// one, to the run.
+    fn extend_run(&mut self, m: u32, p: u32) {
         self.run = match self.run {
-            Some((_, 0)) => Some((m, 1)),
-            Some((first, n)) if first.checked_add(u32::from(n)) == Some(m) => {
-                n.checked_add(1).map(|n| (first, n))
+            Some((_, _, 0)) => Some((m, p, 1)),
+            Some((first, person, n))
+                if first.checked_add(u32::from(n)) == Some(m)
+                    && person.checked_add(u32::from(n)) == Some(p) =>
+            {
+                n.checked_add(1).map(|n| (first, person, n))
             }
             _ => None,
         };
@@ -940,7 +946,7 @@ impl Registry {
         }
         if let (Some(row), Some(hot)) = (self.scan.get_mut(h as usize), self.hot.get(p as usize)) {
             row.add(hot);
-            row.extend_run(m);
+            row.extend_run(m, p);
         }
     }
 
@@ -955,12 +961,11 @@ impl Registry {
             row.desil_as_of = w.as_of;
         }
         for &m in &household.active {
-            if let Some(hot) =
-                self.membership_at(m).and_then(|ms| self.hot.get(ms.person_ix as usize))
-            {
+            let Some(ms) = self.membership_at(m) else { continue };
+            if let Some(hot) = self.hot.get(ms.person_ix as usize) {
                 row.add(hot);
             }
-            row.extend_run(m);
+            row.extend_run(m, ms.person_ix);
         }
         Some(row)
     }

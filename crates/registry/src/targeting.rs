@@ -319,18 +319,29 @@ impl Eval<'_> {
         }
     }
 
-    /// The active memberships of household `i`: from its scan row's run
-    /// when it has one, else from the household record, which is looked up
-    /// only then (taking `&Household` would let the compiler load it early).
-    fn active_members(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+    /// The active members of household `i` as (membership, person)
+    /// positions: from its scan row's run when it has one (no memberships
+    /// or household read), else from the household record, which is looked
+    /// up only then (taking `&Household` would let the compiler load it
+    /// early).
+    fn active_members(&self, i: usize) -> impl Iterator<Item = (u32, u32)> + '_ {
         let run = self.registry.scan.get(i).and_then(|row| row.run);
-        let (range, list) = match run {
-            Some((first, n)) => (first..first.saturating_add(u32::from(n)), &[][..]),
+        let (range, first_person, list) = match run {
+            Some((first, person, n)) => {
+                (first..first.saturating_add(u32::from(n)), person.wrapping_sub(first), &[][..])
+            }
             None => {
-                (0..0, self.registry.households.get(i).map_or(&[][..], |h| h.active.as_slice()))
+                (0..0, 0, self.registry.households.get(i).map_or(&[][..], |h| h.active.as_slice()))
             }
         };
-        range.chain(list.iter().copied())
+        range.map(move |m| (m, m.wrapping_add(first_person))).chain(
+            list.iter().filter_map(|&m| self.registry.membership_at(m).map(|ms| (m, ms.person_ix))),
+        )
+    }
+
+    /// The person of membership `m`.
+    fn person_of(&self, m: u32) -> Option<PersonId> {
+        self.registry.membership_at(m).map(|ms| ms.person)
     }
 
     fn eval(&self, c: &Criteria, i: usize, h: &Household, out: &mut Vec<Reason>) -> bool {
@@ -380,9 +391,8 @@ impl Eval<'_> {
             }
             Criteria::Member { min_age, max_age, vulnerability } => {
                 let mut any = false;
-                for m in self.active_members(i) {
-                    let Some(ms) = self.registry.membership_at(m) else { continue };
-                    let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
+                for (m, p) in self.active_members(i) {
+                    let Some(hot) = self.registry.hot.get(p as usize) else { continue };
                     let age = age_on(hot.birth, self.on);
                     if min_age.is_some_and(|a| age < a) || max_age.is_some_and(|a| age > a) {
                         continue;
@@ -391,9 +401,10 @@ impl Eval<'_> {
                     if vulnerability.is_some_and(|v| bits & v.bit() == 0) {
                         continue;
                     }
+                    let Some(person) = self.person_of(m) else { continue };
                     any = true;
                     out.push(Reason::Member {
-                        person: ms.person,
+                        person,
                         age,
                         vulnerabilities: Vulnerabilities::from_bits(bits),
                     });
@@ -402,14 +413,15 @@ impl Eval<'_> {
             }
             Criteria::AnyVulnerable => {
                 let mut any = false;
-                for m in self.active_members(i) {
-                    let Some(ms) = self.registry.membership_at(m) else { continue };
-                    let Some(hot) = self.registry.hot.get(ms.person_ix as usize) else { continue };
+                for (m, p) in self.active_members(i) {
+                    let Some(hot) = self.registry.hot.get(p as usize) else { continue };
                     let bits = vulnerability_bits(hot, self.on, self.thresholds);
-                    if bits != 0 {
+                    if bits != 0
+                        && let Some(person) = self.person_of(m)
+                    {
                         any = true;
                         out.push(Reason::Member {
-                            person: ms.person,
+                            person,
                             age: age_on(hot.birth, self.on),
                             vulnerabilities: Vulnerabilities::from_bits(bits),
                         });
