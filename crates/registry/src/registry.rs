@@ -3,7 +3,6 @@
 #[allow(clippy::disallowed_types)] // lookup-only indexes below
 use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{BuildHasher, Hasher};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -202,52 +201,10 @@ impl Hot {
     }
 }
 
-/// A fast, deterministic hasher for the lookup indexes (ids are random
-/// bits already; NIKs are digits). Not for untrusted keys in a server that
-/// must resist hash flooding: the indexes only hold validated values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct FastHash;
-
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            for (w, b) in word.iter_mut().zip(chunk) {
-                *w = *b;
-            }
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-impl BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher::default()
-    }
-}
-
 #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
-pub(crate) type Lookup<K> = HashMap<K, u32, FastHash>;
+/// The lookup indexes hash with foldhash (fast on the fixed-size ids and
+/// NIKs they hold, seeded per process).
+pub(crate) type Lookup<K> = HashMap<K, u32, foldhash::fast::RandomState>;
 
 /// What a full scan of the households reads first, kept compact (24 bytes)
 /// and in registration order: a targeting scan decides most households from
@@ -436,6 +393,35 @@ impl Registry {
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty registry with room for `households` households and `people`
+    /// people, for a bulk load that knows its size (a CSV import, a
+    /// migration from another register): tables and indexes are sized once
+    /// instead of growing and rehashing as they fill. Behaves exactly like
+    /// [`Registry::new`] otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tangguh_registry::Registry;
+    ///
+    /// let registry = Registry::with_capacity(1_000, 4_000);
+    /// assert_eq!(registry, Registry::new());
+    /// ```
+    #[must_use]
+    pub fn with_capacity(households: usize, people: usize) -> Self {
+        let mut registry = Self::default();
+        registry.households.reserve(households);
+        registry.scan.reserve(households);
+        registry.household_ids.reserve(households);
+        registry.people.reserve(people);
+        registry.hot.reserve(people);
+        registry.memberships.reserve(people);
+        registry.index.households.reserve(households);
+        registry.index.people.reserve(people);
+        registry.index.niks.reserve(people);
+        registry
     }
 
     // ---- lookups used by decide -------------------------------------------------
