@@ -345,6 +345,7 @@ proptest! {
                 let fast = book.state().target(&criteria, on, &th);
                 prop_assert_eq!(&fast, &book.state().target_exhaustive(&criteria, on, &th), "{:?}", criteria);
                 prop_assert_eq!(book.state().count_eligible(&criteria, on, &th), fast.len());
+                prop_assert_eq!(&book.state().target_in(&criteria, on, &th, 3), &fast);
             }
         }
     }
