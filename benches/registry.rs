@@ -376,28 +376,6 @@ pub(crate) fn define(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
-    // The same, into a registry sized for the load up front (what a bulk
-    // import that knows its row count does).
-    group.bench_function(format!("commands-with-capacity/{label}-households"), |b| {
-        let d = data();
-        let ctx = context();
-        let people: usize = d
-            .register
-            .iter()
-            .map(|c| match c {
-                RegistryCommand::RegisterHousehold(r) => 1 + r.members.len(),
-                _ => 0,
-            })
-            .sum();
-        b.iter_batched(
-            || Registry::with_capacity(d.register.len(), people),
-            |mut r| {
-                run(&mut r, &d.register, &ctx);
-                r
-            },
-            BatchSize::PerIteration,
-        );
-    });
     let book_n = (n / 10).max(1);
     group.throughput(Throughput::Elements(book_n as u64));
     group.bench_function(format!("book/{}k-households", book_n / 1000), |b| {

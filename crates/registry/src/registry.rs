@@ -395,35 +395,6 @@ impl Registry {
         Self::default()
     }
 
-    /// An empty registry with room for `households` households and `people`
-    /// people, for a bulk load that knows its size (a CSV import, a
-    /// migration from another register): tables and indexes are sized once
-    /// instead of growing and rehashing as they fill. Behaves exactly like
-    /// [`Registry::new`] otherwise.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use tangguh_registry::Registry;
-    ///
-    /// let registry = Registry::with_capacity(1_000, 4_000);
-    /// assert_eq!(registry, Registry::new());
-    /// ```
-    #[must_use]
-    pub fn with_capacity(households: usize, people: usize) -> Self {
-        let mut registry = Self::default();
-        registry.households.reserve(households);
-        registry.scan.reserve(households);
-        registry.household_ids.reserve(households);
-        registry.people.reserve(people);
-        registry.hot.reserve(people);
-        registry.memberships.reserve(people);
-        registry.index.households.reserve(households);
-        registry.index.people.reserve(people);
-        registry.index.niks.reserve(people);
-        registry
-    }
-
     // ---- lookups used by decide -------------------------------------------------
 
     pub(crate) fn household_ix(&self, id: HouseholdId) -> Option<u32> {
