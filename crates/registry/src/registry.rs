@@ -206,7 +206,7 @@ impl Hot {
 /// NIKs they hold, seeded per process).
 pub(crate) type Lookup<K> = HashMap<K, u32, foldhash::fast::RandomState>;
 
-/// What a full scan of the households reads first, kept compact (24 bytes)
+/// What a full scan of the households reads first, kept compact
 /// and in registration order: a targeting scan decides most households from
 /// this row alone and loads the large [`Household`] record and its members
 /// only for those that may match. Kept in step by `apply`; `violations`
