@@ -21,9 +21,27 @@ use tangguh_core::{Name, Rule, ValidationError};
 /// assert!("Kas Kecil".parse::<AccountCode>().is_err());
 /// # Ok::<(), tangguh_core::ValidationError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct AccountCode(Arc<str>);
+
+impl PartialEq for AccountCode {
+    /// Equal text. Codes cloned from one another share their text, so the
+    /// common case (a posting's code against the chart's, in the account
+    /// index) is one pointer comparison.
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl std::hash::Hash for AccountCode {
+    /// The text's hash, as for `str` (consistent with `eq`).
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl AccountCode {
     /// The longest accepted code, in characters.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use foldhash::fast::RandomState;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use tangguh_core::{Currency, Money};
@@ -39,7 +40,7 @@ struct AccountBook {
 
 /// The new totals one entry would give one (account, currency).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Effect {
+struct Effect {
     account: usize,
     currency: Currency,
     debits: Decimal,
@@ -49,13 +50,79 @@ pub(crate) struct Effect {
     delta: Decimal,
 }
 
+impl Effect {
+    /// Filler for the unused slots of [`Effects`].
+    const EMPTY: Self = Self {
+        account: 0,
+        currency: Currency::IDR,
+        debits: Decimal::ZERO,
+        credits: Decimal::ZERO,
+        net: Decimal::ZERO,
+        delta: Decimal::ZERO,
+    };
+}
+
+/// How many (account, currency) effects [`Effects`] holds without
+/// allocating: most entries touch two to four accounts.
+const INLINE_EFFECTS: usize = 4;
+
+/// The effects of one entry, one per (account, currency) it touches, in
+/// order of first posting. Kept inline for up to [`INLINE_EFFECTS`], so
+/// checking and posting an ordinary entry does not allocate.
+#[derive(Debug)]
+pub(crate) struct Effects {
+    inline: [Effect; INLINE_EFFECTS],
+    /// How many of `inline` are in use (when `spilled` is empty).
+    len: usize,
+    /// Every effect, once there are more than fit inline.
+    spilled: Vec<Effect>,
+}
+
+impl Effects {
+    pub(crate) fn new() -> Self {
+        Self { inline: [Effect::EMPTY; INLINE_EFFECTS], len: 0, spilled: Vec::new() }
+    }
+
+    fn as_slice(&self) -> &[Effect] {
+        if self.spilled.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spilled
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Effect] {
+        if self.spilled.is_empty() {
+            self.inline.get_mut(..self.len).unwrap_or_default()
+        } else {
+            &mut self.spilled
+        }
+    }
+
+    /// Appends `effect`.
+    fn push(&mut self, effect: Effect) {
+        if self.spilled.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = effect;
+                self.len = self.len.saturating_add(1);
+                return;
+            }
+            self.spilled.reserve(INLINE_EFFECTS.saturating_mul(2));
+            self.spilled.extend_from_slice(&self.inline);
+        }
+        self.spilled.push(effect);
+    }
+}
+
 /// The chart of accounts and its balances. Shared by [`crate::Ledger`] and by
 /// [`TrialBalanceBuilder`], so both post with the same checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(clippy::disallowed_types)] // the account index is lookup only, never iterated into output
 pub(crate) struct Books {
+    /// Account code to position in `accounts`, hashed with foldhash (every
+    /// posting looks its accounts up, twice: deciding and applying).
     #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
-    index: HashMap<AccountCode, usize>,
+    index: HashMap<AccountCode, usize, RandomState>,
     accounts: Vec<AccountBook>,
     /// Whether to keep per-day deltas and per-account entry lines (for
     /// balances as of a date and statements). Off for streaming imports.
@@ -65,7 +132,7 @@ pub(crate) struct Books {
 impl Default for Books {
     #[allow(clippy::disallowed_types)] // the account index is lookup only
     fn default() -> Self {
-        Self { index: HashMap::new(), accounts: Vec::new(), history: true }
+        Self { index: HashMap::default(), accounts: Vec::new(), history: true }
     }
 }
 
@@ -90,10 +157,16 @@ impl Books {
         self.accounts.push(AccountBook { account, currencies: Vec::new(), lines: Vec::new() });
     }
 
-    /// The new totals `entry` would give each account it touches. Checks
-    /// that every account exists and that no total overflows.
-    pub(crate) fn effects(&self, entry: &JournalEntry) -> Result<Vec<Effect>, LedgerError> {
-        let mut effects: Vec<Effect> = Vec::with_capacity(entry.postings().len());
+    /// The new totals `entry` would give each account it touches, into
+    /// `effects` (new and empty; the caller owns it so that the inline
+    /// buffer is not moved). Checks that every account exists and that no
+    /// total overflows.
+    pub(crate) fn effects(
+        &self,
+        entry: &JournalEntry,
+        effects: &mut Effects,
+    ) -> Result<(), LedgerError> {
+        let overflow = || LedgerError::Overflow { operation: "account balance" };
         for p in entry.postings() {
             let account = *self
                 .index
@@ -101,49 +174,59 @@ impl Books {
                 .ok_or_else(|| LedgerError::UnknownAccount { account: p.account.clone() })?;
             let currency = p.amount.currency();
             let amount = p.amount.amount();
-            let effect =
-                match effects.iter_mut().find(|e| e.account == account && e.currency == currency) {
-                    Some(e) => e,
-                    None => {
-                        let (debits, credits, net) = self
-                            .accounts
-                            .get(account)
-                            .and_then(|b| b.currencies.iter().find(|c| c.currency == currency))
-                            .map_or((Decimal::ZERO, Decimal::ZERO, Decimal::ZERO), |c| {
-                                (c.debits, c.credits, c.net)
-                            });
-                        effects.push(Effect {
-                            account,
-                            currency,
-                            debits,
-                            credits,
-                            net,
-                            delta: Decimal::ZERO,
-                        });
-                        effects.last_mut().ok_or(LedgerError::Overflow { operation: "posting" })?
+            if let Some(effect) = effects
+                .as_mut_slice()
+                .iter_mut()
+                .find(|e| e.account == account && e.currency == currency)
+            {
+                // A further posting to the same account and currency.
+                match p.side {
+                    Side::Debit => {
+                        effect.debits = effect.debits.checked_add(amount).ok_or_else(overflow)?;
+                        effect.net = effect.net.checked_add(amount).ok_or_else(overflow)?;
+                        effect.delta = effect.delta.checked_add(amount).ok_or_else(overflow)?;
                     }
-                };
-            let overflow = || LedgerError::Overflow { operation: "account balance" };
-            match p.side {
+                    Side::Credit => {
+                        effect.credits = effect.credits.checked_add(amount).ok_or_else(overflow)?;
+                        effect.net = effect.net.checked_sub(amount).ok_or_else(overflow)?;
+                        effect.delta = effect.delta.checked_sub(amount).ok_or_else(overflow)?;
+                    }
+                }
+                continue;
+            }
+            let (mut debits, mut credits, mut net) = self
+                .accounts
+                .get(account)
+                .and_then(|b| b.currencies.iter().find(|c| c.currency == currency))
+                .map_or((Decimal::ZERO, Decimal::ZERO, Decimal::ZERO), |c| {
+                    (c.debits, c.credits, c.net)
+                });
+            // The first posting to this account and currency: its delta is
+            // the amount, signed (exactly what zero plus or minus the amount
+            // gives, without the addition).
+            let delta = match p.side {
                 Side::Debit => {
-                    effect.debits = effect.debits.checked_add(amount).ok_or_else(overflow)?;
-                    effect.net = effect.net.checked_add(amount).ok_or_else(overflow)?;
-                    effect.delta = effect.delta.checked_add(amount).ok_or_else(overflow)?;
+                    debits = debits.checked_add(amount).ok_or_else(overflow)?;
+                    net = net.checked_add(amount).ok_or_else(overflow)?;
+                    amount
                 }
                 Side::Credit => {
-                    effect.credits = effect.credits.checked_add(amount).ok_or_else(overflow)?;
-                    effect.net = effect.net.checked_sub(amount).ok_or_else(overflow)?;
-                    effect.delta = effect.delta.checked_sub(amount).ok_or_else(overflow)?;
+                    credits = credits.checked_add(amount).ok_or_else(overflow)?;
+                    net = net.checked_sub(amount).ok_or_else(overflow)?;
+                    let mut negated = amount;
+                    negated.set_sign_negative(amount.is_sign_positive());
+                    negated
                 }
-            }
+            };
+            effects.push(Effect { account, currency, debits, credits, net, delta });
         }
-        Ok(effects)
+        Ok(())
     }
 
     /// Refuses effects that take a never-negative account below zero on its
     /// normal side.
-    pub(crate) fn check_limits(&self, effects: &[Effect]) -> Result<(), LedgerError> {
-        for e in effects {
+    pub(crate) fn check_limits(&self, effects: &Effects) -> Result<(), LedgerError> {
+        for e in effects.as_slice() {
             let Some(book) = self.accounts.get(e.account) else { continue };
             if !book.account.never_negative {
                 continue;
@@ -169,9 +252,9 @@ impl Books {
     }
 
     /// Applies checked effects of `entry`.
-    pub(crate) fn commit(&mut self, entry: &JournalEntry, effects: &[Effect]) {
+    pub(crate) fn commit(&mut self, entry: &JournalEntry, effects: &Effects) {
         let date = entry.date();
-        for e in effects {
+        for e in effects.as_slice() {
             let Some(book) = self.accounts.get_mut(e.account) else { continue };
             let pos = match book.currencies.iter().position(|c| c.currency == e.currency) {
                 Some(pos) => pos,
@@ -218,7 +301,8 @@ impl Books {
 
     /// Posts `entry` with every check: unknown accounts, overflow, limits.
     pub(crate) fn post(&mut self, entry: &JournalEntry) -> Result<(), LedgerError> {
-        let effects = self.effects(entry)?;
+        let mut effects = Effects::new();
+        self.effects(entry, &mut effects)?;
         self.check_limits(&effects)?;
         self.commit(entry, &effects);
         Ok(())
@@ -459,27 +543,97 @@ impl TrialBalanceBuilder {
     }
 }
 
-/// Posted entries by id. Keyed by the id's number, so a B-tree step is one
-/// integer comparison rather than a 16-byte compare; iteration order is the
-/// same as by [`EntryId`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct EntryIndex(BTreeMap<u128, JournalEntry>);
+/// Posted entries by id, keyed by the id's number (iteration order is the
+/// same as by [`EntryId`]).
+///
+/// Ids mostly arrive in increasing order (sequence numbers, time-ordered
+/// UUIDs): such an id is appended to `tail`, a vector sorted by id, so
+/// posting it costs a comparison and a push, and looking up a new id one
+/// comparison. An id below the tail's last goes to the B-tree `rest`. The two
+/// never hold the same id.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EntryIndex {
+    /// Entries in increasing id order, each above every id in `rest` that
+    /// was inserted before it.
+    tail: Vec<(u128, JournalEntry)>,
+    /// Entries that arrived out of order.
+    rest: BTreeMap<u128, JournalEntry>,
+}
 
 impl EntryIndex {
     pub(crate) fn get(&self, id: &EntryId) -> Option<&JournalEntry> {
-        self.0.get(&id.as_u128())
+        let key = id.as_u128();
+        match self.tail.last() {
+            None => None,
+            Some((last, _)) if key > *last => None,
+            Some(_) => match self.tail.binary_search_by(|(k, _)| k.cmp(&key)) {
+                Ok(i) => self.tail.get(i).map(|(_, e)| e),
+                Err(_) => self.rest.get(&key),
+            },
+        }
     }
 
     pub(crate) fn contains_key(&self, id: &EntryId) -> bool {
-        self.0.contains_key(&id.as_u128())
+        self.get(id).is_some()
     }
 
     pub(crate) fn insert(&mut self, id: EntryId, entry: JournalEntry) -> Option<JournalEntry> {
-        self.0.insert(id.as_u128(), entry)
+        let key = id.as_u128();
+        match self.tail.last() {
+            Some((last, _)) if key <= *last => {
+                match self.tail.binary_search_by(|(k, _)| k.cmp(&key)) {
+                    Ok(i) => self.tail.get_mut(i).map(|(_, e)| std::mem::replace(e, entry)),
+                    Err(_) => self.rest.insert(key, entry),
+                }
+            }
+            // Above every id in the tail, and so not in `rest` either (see
+            // `get`).
+            _ => {
+                self.tail.push((key, entry));
+                None
+            }
+        }
     }
 
+    /// The entries by id.
     pub(crate) fn values(&self) -> impl Iterator<Item = &JournalEntry> {
-        self.0.values()
+        Merge { tail: self.tail.iter().peekable(), rest: self.rest.iter().peekable() }
+    }
+}
+
+impl PartialEq for EntryIndex {
+    /// The same entries, however they were split between tail and rest.
+    fn eq(&self, other: &Self) -> bool {
+        self.tail.len().saturating_add(self.rest.len())
+            == other.tail.len().saturating_add(other.rest.len())
+            && self.values().eq(other.values())
+    }
+}
+
+impl Eq for EntryIndex {}
+
+/// [`EntryIndex::values`]: the tail and the rest merged by id.
+struct Merge<'a> {
+    tail: std::iter::Peekable<std::slice::Iter<'a, (u128, JournalEntry)>>,
+    rest: std::iter::Peekable<std::collections::btree_map::Iter<'a, u128, JournalEntry>>,
+}
+
+impl<'a> Iterator for Merge<'a> {
+    type Item = &'a JournalEntry;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let take_tail = match (self.tail.peek(), self.rest.peek()) {
+            (Some((t, _)), Some((r, _))) => t < *r,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if take_tail { self.tail.next().map(|(_, e)| e) } else { self.rest.next().map(|(_, e)| e) }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let (t, r) = (self.tail.len(), self.rest.len());
+        let n = t.saturating_add(r);
+        (n, Some(n))
     }
 }
 

@@ -8,7 +8,7 @@ use tangguh_core::{Aggregate, Context, Currency, Money};
 
 use crate::account::{Account, AccountCode};
 use crate::arrears::{KolektibilitasTable, PortfolioReport, portfolio_report};
-use crate::books::{Balance, Books, EntryIndex, TrialBalance, account_difference};
+use crate::books::{Balance, Books, Effects, EntryIndex, TrialBalance, account_difference};
 use crate::command::LedgerCommand;
 use crate::entry::{JournalEntry, Posting};
 use crate::error::LedgerError;
@@ -304,7 +304,8 @@ impl Ledger {
                 });
             }
         }
-        let effects = self.books.effects(entry)?;
+        let mut effects = Effects::new();
+        self.books.effects(entry, &mut effects)?;
         self.books.check_limits(&effects)
     }
 
@@ -809,7 +810,8 @@ impl Ledger {
         if self.entries.contains_key(&entry.id()) {
             return;
         }
-        if let Ok(effects) = self.books.effects(entry) {
+        let mut effects = Effects::new();
+        if self.books.effects(entry, &mut effects).is_ok() {
             self.books.commit(entry, &effects);
         }
         if let Some(original) = entry.reverses() {

@@ -411,3 +411,82 @@ fn account_codes_are_validated() {
     assert_eq!(AccountType::from_name("Liabilities:Savings"), Some(AccountType::Liability));
     assert_eq!(AccountType::from_name("Foo:Bar"), None);
 }
+
+#[test]
+fn entries_posted_out_of_id_order_are_found_listed_by_id_and_retried() {
+    let mut l = Ledger::new();
+    for a in chart_accounts() {
+        run(&mut l, LedgerCommand::OpenAccount(a)).unwrap();
+    }
+    // Rising ids and ids below ones already posted, interleaved.
+    let ids = [10u128, 20, 15, 30, 5, 25, 40, 1, 35];
+    for (i, &id) in ids.iter().enumerate() {
+        let events = post(&mut l, entry(id, d(2026, 2, 1), BANK, MODAL, 1_000 + i as i64)).unwrap();
+        assert_eq!(events.len(), 1, "entry {id} is new");
+    }
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    let listed: Vec<u128> = l.entries().map(|e| e.id().as_u128()).collect();
+    assert_eq!(listed, sorted);
+    for (i, &id) in ids.iter().enumerate() {
+        let e = l.entry(EntryId::from_u128(id)).unwrap();
+        assert_eq!(e.postings()[0].amount, rp(1_000 + i as i64));
+        // The same entry again is "already exists"; other content is refused.
+        assert!(
+            post(&mut l, entry(id, d(2026, 2, 1), BANK, MODAL, 1_000 + i as i64))
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            post(&mut l, entry(id, d(2026, 2, 1), BANK, MODAL, 7)),
+            Err(LedgerError::ExistsWithDifferentField { field: "amounts", .. })
+        ));
+    }
+    for missing in [0u128, 2, 12, 36, 41] {
+        assert!(l.entry(EntryId::from_u128(missing)).is_none(), "{missing} was never posted");
+    }
+    let total: i64 = (0..ids.len() as i64).map(|i| 1_000 + i).sum();
+    assert_eq!(idr_net(&l, BANK), dec(total));
+    assert_eq!(l.clone(), l);
+}
+
+#[test]
+fn an_entry_touching_more_accounts_than_fit_inline_posts_every_leg() {
+    let mut l = chart();
+    let legs = vec![
+        Posting::debit(code(BANK), rp(1)),
+        Posting::debit(code(PINJAMAN), rp(2)),
+        Posting::debit(code(TITIPAN), rp(3)),
+        Posting::debit(code(KERUGIAN), rp(4)),
+        Posting::debit(code(DENDA), rp(5)),
+        Posting::debit(code(BANK), rp(6)),
+        Posting::credit(code(MODAL), rp(21)),
+    ];
+    let e = JournalEntry::try_new(EntryId::from_u128(1), d(2026, 2, 1), "", legs).unwrap();
+    post(&mut l, e).unwrap();
+    assert_eq!(idr_net(&l, BANK), dec(7));
+    assert_eq!(idr_net(&l, PINJAMAN), dec(2));
+    assert_eq!(idr_net(&l, TITIPAN), dec(3));
+    assert_eq!(idr_net(&l, KERUGIAN), dec(4));
+    assert_eq!(idr_net(&l, DENDA), dec(5));
+    assert_eq!(idr_net(&l, MODAL), dec(-100_000_021));
+    assert!(l.trial_balance().unwrap().is_balanced());
+    let bank = l.statement(&code(BANK), Currency::IDR, d(2026, 2, 1), d(2026, 2, 1)).unwrap();
+    assert_eq!(bank.lines.len(), 1, "one line per entry, however many legs");
+    assert_eq!(bank.lines[0].amount, dec(7));
+
+    // A never-negative account overdrawn by a leg past the inline ones:
+    // refused, and nothing moves.
+    let before = l.clone();
+    let legs = vec![
+        Posting::debit(code(BANK), rp(100_000_000)),
+        Posting::debit(code(PINJAMAN), rp(1)),
+        Posting::debit(code(TITIPAN), rp(1)),
+        Posting::debit(code(KERUGIAN), rp(1)),
+        Posting::credit(code(MODAL), rp(1)),
+        Posting::credit(code(KAS), rp(100_000_002)),
+    ];
+    let e = JournalEntry::try_new(EntryId::from_u128(2), d(2026, 2, 1), "", legs).unwrap();
+    assert!(matches!(post(&mut l, e), Err(LedgerError::Overdrawn { .. })));
+    assert_eq!(l, before);
+}
