@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tangguh_core::PersonId;
 
 use crate::model::Phone;
-use crate::registry::{Household, PersonRecord, Registry, normalised_chars};
+use crate::registry::{Household, PersonRecord, Registry, fnv1a, normalised_chars};
 
 /// Why two person records may be the same person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -108,7 +108,7 @@ impl Registry {
             .filter_map(|h| {
                 let phone = h.phone.as_ref()?;
                 let head = self.person_ix(h.head?)?;
-                Some((fnv1a(phone.expose().as_bytes()), head))
+                Some((fnv1a(phone.expose().bytes()), head))
             })
             .collect();
         phones.sort_unstable();
@@ -189,11 +189,4 @@ fn push_block_pairs(keys: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
             }
         }
     }
-}
-
-/// FNV-1a of `bytes`.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -364,28 +364,19 @@ pub(crate) fn normalised_chars(name: &str) -> impl Iterator<Item = char> + '_ {
 /// FNV-1a of the normalised name (computed without allocating): a stable
 /// blocking key. Equal to hashing [`normalised_chars`]'s output as UTF-8.
 pub(crate) fn name_key(name: &str) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325_u64;
-    let mut byte = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    let mut started = false;
-    let mut gap = false;
-    for c in name.chars() {
-        if c.is_alphanumeric() {
-            if gap && started {
-                byte(b' ');
-            }
-            gap = false;
-            started = true;
-            for l in c.to_lowercase() {
-                let mut buf = [0u8; 4];
-                for b in l.encode_utf8(&mut buf).bytes() {
-                    byte(b);
-                }
-            }
-        } else {
-            gap = true;
-        }
-    }
-    h
+    fnv1a(normalised_chars(name).flat_map(|c| {
+        let mut buf = [0u8; 4];
+        let len = c.encode_utf8(&mut buf).len();
+        buf.into_iter().take(len)
+    }))
+}
+
+/// FNV-1a over `bytes`: the stable, fast blocking key of the duplicate
+/// scan (names, phones).
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes
+        .into_iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 impl Registry {

@@ -600,15 +600,11 @@ impl Registry {
                     s.spawn(move || scan(range))
                 })
                 .collect();
-            // A scan does not panic; if a thread did, its part runs again on
-            // this thread, where a repeated panic propagates as it would
-            // without threads (no part is ever silently missing).
+            // A scan does not panic; if a thread did, the panic goes on
+            // here, as it would have without threads.
             handles
                 .into_iter()
-                .enumerate()
-                .map(|(t, h)| {
-                    h.join().unwrap_or_else(|_| scan((t * size).min(n)..((t + 1) * size).min(n)))
-                })
+                .map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
                 .collect()
         })
     }
