@@ -104,6 +104,7 @@ mod command;
 mod csv_io;
 mod dedup;
 mod error;
+mod index;
 mod model;
 mod query;
 mod registry;

@@ -1,7 +1,5 @@
 //! The registry's state, its rules (`decide`) and its one mutator (`apply`).
 
-#[allow(clippy::disallowed_types)] // lookup-only indexes below
-use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -17,6 +15,7 @@ use crate::command::{
     TransferMember, UpdateDwelling, UpdateMemberFacts,
 };
 use crate::error::{RegistryError, RowError};
+use crate::index::{IdIndex, Lookup, nik_key};
 use crate::model::{
     Address, Consent, Distribution, Dwelling, DwellingId, EndReason, GeoPoint, IncidentImpact,
     JoinReason, MaternalStatus, MemberFacts, Neighbourhood, NewPerson, Phone, Relationship, Round,
@@ -201,11 +200,6 @@ impl Hot {
     }
 }
 
-#[allow(clippy::disallowed_types)] // lookup only, never iterated into output
-/// The lookup indexes hash with foldhash (fast on the fixed-size ids and
-/// NIKs they hold, seeded per process).
-pub(crate) type Lookup<K> = HashMap<K, u32, foldhash::fast::RandomState>;
-
 /// What a full scan of the households reads first, kept compact
 /// and in registration order: a targeting scan decides most households from
 /// this row alone and loads the large [`Household`] record and its members
@@ -272,10 +266,11 @@ impl ScanRow {
 /// The lookup indexes: id → position, NIK → person, number → active household.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Index {
-    pub(crate) households: Lookup<HouseholdId>,
-    pub(crate) people: Lookup<PersonId>,
+    pub(crate) households: IdIndex<HouseholdId>,
+    pub(crate) people: IdIndex<PersonId>,
     pub(crate) dwellings: Lookup<DwellingId>,
-    pub(crate) niks: Lookup<Nik>,
+    /// Keyed by [`nik_key`].
+    pub(crate) niks: Lookup<u64>,
     pub(crate) numbers: Lookup<FamilyNumber>,
 }
 
@@ -364,6 +359,24 @@ pub(crate) fn normalised_chars(name: &str) -> impl Iterator<Item = char> + '_ {
 /// FNV-1a of the normalised name (computed without allocating): a stable
 /// blocking key. Equal to hashing [`normalised_chars`]'s output as UTF-8.
 pub(crate) fn name_key(name: &str) -> u64 {
+    if name.is_ascii() {
+        // The common case, without decoding characters: the same bytes
+        // `normalised_chars` would give.
+        let mut h = FNV_OFFSET;
+        let (mut started, mut gap) = (false, false);
+        for b in name.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if started && gap {
+                    h = fnv_step(h, b' ');
+                }
+                (started, gap) = (true, false);
+                h = fnv_step(h, b.to_ascii_lowercase());
+            } else {
+                gap = true;
+            }
+        }
+        return h;
+    }
     fnv1a(normalised_chars(name).flat_map(|c| {
         let mut buf = [0u8; 4];
         let len = c.encode_utf8(&mut buf).len();
@@ -374,9 +387,13 @@ pub(crate) fn name_key(name: &str) -> u64 {
 /// FNV-1a over `bytes`: the stable, fast blocking key of the duplicate
 /// scan (names, phones).
 pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    bytes
-        .into_iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.into_iter().fold(FNV_OFFSET, fnv_step)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
 impl Registry {
@@ -389,11 +406,11 @@ impl Registry {
     // ---- lookups used by decide -------------------------------------------------
 
     pub(crate) fn household_ix(&self, id: HouseholdId) -> Option<u32> {
-        self.index.households.get(&id).copied()
+        self.index.households.get(&id)
     }
 
     pub(crate) fn person_ix(&self, id: PersonId) -> Option<u32> {
-        self.index.people.get(&id).copied()
+        self.index.people.get(&id)
     }
 
     pub(crate) fn hh_at(&self, i: u32) -> Option<&Household> {
@@ -450,7 +467,7 @@ impl Registry {
         let mut ids: Vec<PersonId> = Vec::new();
         let mut niks: Vec<Nik> = Vec::new();
         for p in people {
-            if self.index.people.contains_key(&p.id) {
+            if self.index.people.contains(&p.id) {
                 return Err(RegistryError::PersonExists { person: p.id });
             }
             if ids.contains(&p.id) {
@@ -458,7 +475,9 @@ impl Registry {
             }
             ids.push(p.id);
             if let Some(nik) = p.nik {
-                if let Some(other) = self.index.niks.get(&nik).and_then(|&i| self.person_at(i)) {
+                if let Some(other) =
+                    self.index.niks.get(&nik_key(&nik)).and_then(|&i| self.person_at(i))
+                {
                     return Err(RegistryError::NikTaken { nik, person: other.person.id });
                 }
                 if niks.contains(&nik) {
@@ -505,7 +524,7 @@ impl Registry {
     }
 
     fn check_household_is_new(&self, id: HouseholdId) -> R<()> {
-        if self.index.households.contains_key(&id) {
+        if self.index.households.contains(&id) {
             return Err(RegistryError::HouseholdExists { household: id });
         }
         Ok(())
@@ -761,7 +780,7 @@ impl Registry {
             return Err(RegistryError::SamePerson { person: c.first });
         }
         for id in [c.first, c.second] {
-            if !self.index.people.contains_key(&id) {
+            if !self.index.people.contains(&id) {
                 return Err(RegistryError::UnknownPerson { person: id });
             }
         }
@@ -813,7 +832,7 @@ impl Registry {
         });
         self.index.people.insert(p.id, i);
         if let Some(nik) = p.nik {
-            self.index.niks.insert(nik, i);
+            self.index.niks.insert(nik_key(&nik), i);
         }
         i
     }
@@ -1048,7 +1067,7 @@ impl Registry {
             && let Some(nik) = dup_nik
         {
             survivor.person.nik = Some(nik);
-            self.index.niks.insert(nik, s);
+            self.index.niks.insert(nik_key(&nik), s);
         }
         let f = &mut survivor.facts;
         f.disability = f.disability.or(dup_facts.disability);
@@ -1437,12 +1456,33 @@ mod tests {
 
     #[test]
     fn name_key_hashes_the_normalised_name() {
-        for name in ["Siti  Rahayu", " SITI-rahayu ", "Ánh Đỗ", "x", ""] {
+        for name in [
+            "Siti  Rahayu",
+            " SITI-rahayu ",
+            "Ánh Đỗ",
+            "x",
+            "",
+            "--",
+            " a1 -- B2 ",
+            "Nur'aini",
+            "É x",
+        ] {
             let expected = normalise_name(name).bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
             });
             assert_eq!(name_key(name), expected, "{name}");
         }
         assert_eq!(name_key("Siti Rahayu"), name_key("siti, RAHAYU"));
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path and the general path give the key of the
+        /// normalised name, for any text.
+        #[test]
+        fn name_key_is_fnv_of_the_normalised_name(
+            name in proptest::prop_oneof!["[ -~]{0,24}", ".{0,12}"]
+        ) {
+            proptest::prop_assert_eq!(name_key(&name), fnv1a(normalise_name(&name).bytes()));
+        }
     }
 }
