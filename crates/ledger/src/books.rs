@@ -148,6 +148,80 @@ impl Books {
         sorted.into_iter()
     }
 
+    /// The accounts in the order they were opened (their positions in the
+    /// books), for the ledger's stored form.
+    pub(crate) fn opened(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.iter().map(|b| &b.account)
+    }
+
+    /// The posted entries in an order that reproduces these books when they
+    /// are posted again in it: each account's entries in the order they were
+    /// posted there (a topological merge of the per-account entry lines,
+    /// ties to the entry first seen, scanning accounts in opening order).
+    /// Entries only of accounts without history are not seen.
+    pub(crate) fn posting_order(&self) -> Vec<EntryId> {
+        #[allow(clippy::disallowed_types)] // lookup only, never iterated into output
+        let mut node: HashMap<EntryId, usize, RandomState> = HashMap::default();
+        let mut ids: Vec<EntryId> = Vec::new();
+        // Each account's lines as node numbers; an edge from each line to
+        // the next on the same account.
+        let mut edges: Vec<(usize, usize)> = Vec::new();
+        for book in &self.accounts {
+            let mut prev: Option<usize> = None;
+            for (_, id) in &book.lines {
+                let n = *node.entry(*id).or_insert_with(|| {
+                    ids.push(*id);
+                    ids.len().saturating_sub(1)
+                });
+                if let Some(p) = prev
+                    && p != n
+                {
+                    edges.push((p, n));
+                }
+                prev = Some(n);
+            }
+        }
+        edges.sort_unstable();
+        edges.dedup();
+        let mut indegree = vec![0usize; ids.len()];
+        for &(_, to) in &edges {
+            if let Some(d) = indegree.get_mut(to) {
+                *d = d.saturating_add(1);
+            }
+        }
+        let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = indegree
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| **d == 0)
+            .map(|(n, _)| std::cmp::Reverse(n))
+            .collect();
+        let mut order = Vec::with_capacity(ids.len());
+        while let Some(std::cmp::Reverse(n)) = ready.pop() {
+            if let Some(id) = ids.get(n) {
+                order.push(*id);
+            }
+            let start = edges.partition_point(|&(from, _)| from < n);
+            for &(_, to) in edges.get(start..).unwrap_or_default().iter().take_while(|e| e.0 == n) {
+                if let Some(d) = indegree.get_mut(to) {
+                    *d = d.saturating_sub(1);
+                    if *d == 0 {
+                        ready.push(std::cmp::Reverse(to));
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    /// Posts `entry` as [`Books::post`] does but without the never-negative
+    /// check (as `apply` does: the limits were checked when it was decided).
+    pub(crate) fn restore(&mut self, entry: &JournalEntry) -> Result<(), LedgerError> {
+        let mut effects = Effects::new();
+        self.effects(entry, &mut effects)?;
+        self.commit(entry, &effects);
+        Ok(())
+    }
+
     /// Opens `account` (the caller checked it is new).
     pub(crate) fn open(&mut self, account: Account) {
         if self.index.contains_key(&account.code) {
@@ -571,6 +645,11 @@ impl EntryIndex {
                 Err(_) => self.rest.get(&key),
             },
         }
+    }
+
+    /// How many entries there are.
+    pub(crate) fn len(&self) -> usize {
+        self.tail.len().saturating_add(self.rest.len())
     }
 
     pub(crate) fn contains_key(&self, id: &EntryId) -> bool {

@@ -152,6 +152,18 @@ impl JournalEntry {
         })
     }
 
+    /// A balanced entry with every field, through the same checks as
+    /// [`JournalEntry::try_new`] (for the ledger's stored form).
+    pub(crate) fn try_from_parts(
+        id: EntryId,
+        date: NaiveDate,
+        description: String,
+        postings: Vec<Posting>,
+        reverses: Option<EntryId>,
+    ) -> Result<Self, LedgerError> {
+        Self::from_data(EntryData { id, date, description, postings, reverses })
+    }
+
     fn from_data(data: EntryData) -> Result<Self, LedgerError> {
         check_postings(&data.postings)?;
         check_description(&data.description)?;

@@ -191,8 +191,9 @@ pub enum KoperasiEvent {
     LoanRelieved(Relief),
 }
 
-/// The koperasi part of the ledger's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The koperasi part of the ledger's state (stored as is in the ledger's
+/// stored form).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Koperasi {
     pub(crate) scheme: Option<SavingsScheme>,
     pub(crate) members: BTreeMap<PersonId, Member>,

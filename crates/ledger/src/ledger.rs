@@ -23,6 +23,8 @@ use crate::schedule::generate_schedule;
 
 // Savings, groups and relief (issue 7) decide and apply here.
 mod koperasi;
+// The stored form: what a snapshot holds.
+mod stored;
 
 /// The double-entry books and the loans booked in them.
 ///
@@ -30,6 +32,24 @@ mod koperasi;
 /// [`LedgerEvent`]s without changing anything, and `apply` is the only
 /// mutator, so replaying the journal gives the same books and loans.
 /// Queries are methods.
+///
+/// # Stored form
+///
+/// `Ledger` is `Serialize` and `Deserialize` (for snapshots) through a
+/// private, compact form that holds only the source of truth: the accounts
+/// in opening order, the currencies, every entry in an order that reproduces
+/// each account's posting order (id as a number, date as a day number,
+/// description, postings as `[account position, currency position, signed
+/// amount]` with the amount a decimal string, reversed entry), the loan
+/// products, the loans and the koperasi state. Balances, per-day deltas,
+/// statement lines, the entry index and reversal links are rebuilt on load
+/// by posting the entries again. Loading checks what it rebuilds (known
+/// accounts and currencies, balanced entries, no id twice, reversals of
+/// earlier entries, loans of stored products) and returns a serde error for
+/// a damaged form, never a panic. The form is internal: a snapshot is only
+/// valid with the event schema version it was taken at
+/// ([`LedgerEvent`]'s `SCHEMA_VERSION`), and the store replays the journal
+/// when that version changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
     books: Books,
@@ -81,6 +101,19 @@ pub enum EntryStatus<'a> {
     /// The same entry is already posted: the original (TigerBeetle's
     /// `exists`, handled as "created").
     Exists(&'a JournalEntry),
+}
+
+impl serde::Serialize for Ledger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        stored::Stored::from(self).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ledger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = stored::Stored::deserialize(deserializer)?;
+        Self::try_from(stored).map_err(serde::de::Error::custom)
+    }
 }
 
 fn overflow(operation: &'static str) -> LedgerError {

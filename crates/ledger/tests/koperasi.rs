@@ -867,7 +867,7 @@ proptest! {
 
     /// The books balance, savings never go negative, a group payment never
     /// lowers the member's own arrears, and replaying the journal (also
-    /// through JSON) gives the same state.
+    /// through JSON) or loading a snapshot gives the same state.
     #[test]
     fn koperasi_invariants_and_replay(steps in prop::collection::vec(step(), 0..25)) {
         let clock = Arc::new(FixedClock::wib(2026, 11, 28, 9, 0));
@@ -939,6 +939,13 @@ proptest! {
             from_json.apply(&event);
         }
         prop_assert_eq!(&from_json, book.state());
+
+        // Through the ledger's stored form (a snapshot): the same state, and
+        // the same text when stored again.
+        let text = serde_json::to_string(book.state()).unwrap();
+        let restored: Ledger = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(&restored, book.state());
+        prop_assert_eq!(serde_json::to_string(&restored).unwrap(), text);
     }
 }
 

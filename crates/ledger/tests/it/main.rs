@@ -9,6 +9,7 @@ mod invariants;
 mod loans;
 mod posting;
 mod replay;
+mod snapshot;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;

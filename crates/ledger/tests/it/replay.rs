@@ -1,5 +1,6 @@
 //! Replay equivalence: the books and loans after running commands through a
-//! book equal those after replaying its journal (in memory and via JSON).
+//! book equal those after replaying its journal (in memory and via JSON),
+//! and after a round trip through the ledger's stored form (a snapshot).
 
 use std::sync::Arc;
 
@@ -91,5 +92,8 @@ proptest! {
         }
         prop_assert_eq!(&from_json, book.state());
         prop_assert!(book.state().trial_balance().unwrap().is_balanced());
+
+        // Through the stored form, as a snapshot holds it.
+        snapshot::check_round_trip(book.state(), &ACCOUNTS)?;
     }
 }

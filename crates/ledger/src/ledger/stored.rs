@@ -1,0 +1,193 @@
+//! The ledger's stored form (serde): what a snapshot holds.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use tangguh_core::{Currency, Money};
+
+use super::Ledger;
+use crate::account::{Account, Side};
+use crate::books::Books;
+use crate::entry::{JournalEntry, Posting};
+use crate::ids::EntryId;
+use crate::koperasi::Koperasi;
+use crate::loan::{Loan, LoanProduct};
+
+/// One posting: the account's position in [`Stored::accounts`], the
+/// currency's position in [`Stored::currencies`], and the amount signed as
+/// debits minus credits (a debit positive, a credit negative), as a decimal
+/// string.
+type StoredPosting = (u32, u8, Decimal);
+
+/// One entry: id (as a number), value date (days from 1 January of year 1,
+/// day 1), description, postings, and the id of the entry it reverses.
+type StoredEntry = (u128, i32, String, Vec<StoredPosting>, Option<u128>);
+
+/// The source of truth of a [`Ledger`], compact: the balances, per-day
+/// deltas, account lines, entry index and reversal links are derived and
+/// rebuilt on load by posting the entries again, in the stored order.
+#[derive(Serialize, Deserialize)]
+pub(super) struct Stored {
+    /// The chart of accounts, in the order the accounts were opened.
+    accounts: Vec<Account>,
+    /// The currencies the postings name.
+    currencies: Vec<Currency>,
+    /// Every posted entry, in an order that gives each account its entries
+    /// in the order they were posted there.
+    entries: Vec<StoredEntry>,
+    /// The loan products, by id.
+    products: Vec<LoanProduct>,
+    /// The loans, by id, as they are.
+    loans: Vec<Loan>,
+    /// Savings, groups and relief, as they are.
+    koperasi: Koperasi,
+}
+
+/// Why a stored form is not a ledger (a damaged or hand-edited snapshot).
+#[derive(Debug)]
+pub(super) struct Damaged(String);
+
+impl std::fmt::Display for Damaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "stored ledger is damaged: {}", self.0)
+    }
+}
+
+fn damaged(what: impl Into<String>) -> Damaged {
+    Damaged(what.into())
+}
+
+impl From<Ledger> for Stored {
+    fn from(ledger: Ledger) -> Self {
+        Self::from(&ledger)
+    }
+}
+
+impl From<&Ledger> for Stored {
+    fn from(ledger: &Ledger) -> Self {
+        let accounts: Vec<Account> = ledger.books.opened().cloned().collect();
+        let position: BTreeMap<&crate::account::AccountCode, u32> = accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (&a.code, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let mut currencies: Vec<Currency> = Vec::new();
+        let mut order = ledger.books.posting_order();
+        // Entries the books have no line of (none, in a ledger built by
+        // `apply`) go last, so none is lost.
+        if order.len() < ledger.entries.len() {
+            let seen: std::collections::BTreeSet<EntryId> = order.iter().copied().collect();
+            order.extend(
+                ledger.entries.values().map(JournalEntry::id).filter(|id| !seen.contains(id)),
+            );
+        }
+        let entries = order
+            .iter()
+            .filter_map(|id| ledger.entries.get(id))
+            .map(|e| {
+                let postings = e
+                    .postings()
+                    .iter()
+                    .map(|p| {
+                        let currency = p.amount.currency();
+                        let c = match currencies.iter().position(|c| *c == currency) {
+                            Some(c) => c,
+                            None => {
+                                currencies.push(currency);
+                                currencies.len().saturating_sub(1)
+                            }
+                        };
+                        (
+                            position.get(&p.account).copied().unwrap_or(u32::MAX),
+                            u8::try_from(c).unwrap_or(u8::MAX),
+                            p.signed_amount(),
+                        )
+                    })
+                    .collect();
+                (
+                    e.id().as_u128(),
+                    e.date().num_days_from_ce(),
+                    e.description().to_owned(),
+                    postings,
+                    e.reverses().map(|r| r.as_u128()),
+                )
+            })
+            .collect();
+        Self {
+            accounts,
+            currencies,
+            entries,
+            products: ledger.products.values().cloned().collect(),
+            loans: ledger.loans.values().cloned().collect(),
+            koperasi: ledger.koperasi.clone(),
+        }
+    }
+}
+
+impl TryFrom<Stored> for Ledger {
+    type Error = Damaged;
+
+    fn try_from(stored: Stored) -> Result<Self, Damaged> {
+        let mut books = Books::default();
+        for account in stored.accounts {
+            if books.account(&account.code).is_some() {
+                return Err(damaged(format!("account {} is opened twice", account.code)));
+            }
+            books.open(account);
+        }
+        let codes: Vec<_> = books.opened().map(|a| a.code.clone()).collect();
+        let mut ledger = Self { books, ..Self::default() };
+        for (id, day, description, postings, reverses) in stored.entries {
+            let date = NaiveDate::from_num_days_from_ce_opt(day)
+                .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
+            let postings = postings
+                .into_iter()
+                .map(|(account, currency, amount)| {
+                    let code = usize::try_from(account)
+                        .ok()
+                        .and_then(|a| codes.get(a))
+                        .ok_or_else(|| damaged(format!("entry {id} names no account {account}")))?;
+                    let currency =
+                        stored.currencies.get(usize::from(currency)).ok_or_else(|| {
+                            damaged(format!("entry {id} names no currency {currency}"))
+                        })?;
+                    let side = if amount.is_sign_negative() { Side::Credit } else { Side::Debit };
+                    Ok(Posting::new(code.clone(), side, Money::new(amount.abs(), *currency)))
+                })
+                .collect::<Result<Vec<_>, Damaged>>()?;
+            let entry_id = EntryId::from_u128(id);
+            let reverses = reverses.map(EntryId::from_u128);
+            let entry =
+                JournalEntry::try_from_parts(entry_id, date, description, postings, reverses)
+                    .map_err(|e| damaged(format!("entry {id}: {e}")))?;
+            if ledger.entries.contains_key(&entry_id) {
+                return Err(damaged(format!("entry {id} is stored twice")));
+            }
+            if let Some(original) = reverses {
+                if !ledger.entries.contains_key(&original) {
+                    return Err(damaged(format!("entry {id} reverses no earlier entry")));
+                }
+                ledger.reversed_by.insert(original, entry_id);
+            }
+            ledger.books.restore(&entry).map_err(|e| damaged(format!("entry {id}: {e}")))?;
+            ledger.entries.insert(entry_id, entry);
+        }
+        for product in stored.products {
+            if ledger.products.insert(product.id, product).is_some() {
+                return Err(damaged("a loan product is stored twice"));
+            }
+        }
+        for loan in stored.loans {
+            if !ledger.products.contains_key(&loan.product()) {
+                return Err(damaged(format!("loan {} names no stored product", loan.id())));
+            }
+            if let Some(loan) = ledger.loans.insert(loan.id(), loan) {
+                return Err(damaged(format!("loan {} is stored twice", loan.id())));
+            }
+        }
+        ledger.koperasi = stored.koperasi;
+        Ok(ledger)
+    }
+}

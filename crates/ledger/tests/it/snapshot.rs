@@ -1,0 +1,184 @@
+//! The ledger's stored form (what a snapshot holds): a round trip gives the
+//! same ledger, and a damaged form is an error, never a panic.
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use tangguh_core::{Aggregate, Currency};
+use tangguh_ledger::{EntryId, Ledger, LedgerCommand};
+
+use crate::loans::{loan_id, repay};
+use crate::*;
+
+/// Serialises `ledger`, deserialises it, and checks that the result is the
+/// same in everything observable, and stays the same under one more
+/// command. Used by the replay property tests.
+pub(crate) fn check_round_trip(ledger: &Ledger, accounts: &[&str]) -> Result<(), TestCaseError> {
+    let text = serde_json::to_string(ledger).unwrap();
+    let mut restored: Ledger = serde_json::from_str(&text).unwrap();
+    prop_assert_eq!(&restored, ledger);
+    // The form is canonical: the restored ledger stores the same text.
+    prop_assert_eq!(serde_json::to_string(&restored).unwrap(), text.clone());
+    prop_assert_eq!(restored.trial_balance().unwrap(), ledger.trial_balance().unwrap());
+    for day in [d(2026, 1, 1), d(2026, 3, 31), d(2026, 11, 28)] {
+        prop_assert_eq!(
+            restored.trial_balance_as_of(day).unwrap(),
+            ledger.trial_balance_as_of(day).unwrap()
+        );
+    }
+    for a in accounts {
+        let (from, to) = (d(2026, 1, 1), d(2026, 12, 31));
+        prop_assert_eq!(
+            restored.statement(&code(a), Currency::IDR, from, to).unwrap(),
+            ledger.statement(&code(a), Currency::IDR, from, to).unwrap()
+        );
+    }
+    for e in ledger.entries() {
+        prop_assert_eq!(restored.reversal_of(e.id()), ledger.reversal_of(e.id()));
+    }
+
+    // One more command decides and applies the same on both.
+    let mut original = ledger.clone();
+    for command in [
+        LedgerCommand::Post(entry(77_777, d(2026, 11, 27), KAS, BANK, 1_000)),
+        LedgerCommand::Repay(repay(1, 77_778, d(2026, 11, 27), 50_000)),
+    ] {
+        let (a, b) = (original.decide(&command, &ctx()), restored.decide(&command, &ctx()));
+        prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        for e in a.unwrap_or_default() {
+            original.apply(&e);
+            restored.apply(&e);
+        }
+        prop_assert_eq!(&restored, &original);
+    }
+    Ok(())
+}
+
+/// A ledger with a loan, a reversal and entries out of id order.
+fn busy() -> Ledger {
+    let mut l = chart();
+    run(
+        &mut l,
+        LedgerCommand::DefineProduct(loans::product(
+            tangguh_ledger::AllocationStrategy::OverdueInterestFirst,
+        )),
+    )
+    .unwrap();
+    run(&mut l, LedgerCommand::SubmitLoan(loans::application(1))).unwrap();
+    run(&mut l, LedgerCommand::ApproveLoan { loan: loan_id(1), date: d(2025, 12, 22) }).unwrap();
+    run(
+        &mut l,
+        LedgerCommand::DisburseLoan {
+            loan: loan_id(1),
+            entry: EntryId::from_u128(1001),
+            date: d(2026, 1, 1),
+        },
+    )
+    .unwrap();
+    run(&mut l, LedgerCommand::Post(entry(30, d(2026, 2, 1), KAS, BANK, 5_000))).unwrap();
+    run(&mut l, LedgerCommand::Post(entry(20, d(2026, 1, 15), BANK, KAS, 2_000))).unwrap();
+    run(
+        &mut l,
+        LedgerCommand::Reverse {
+            entry: EntryId::from_u128(30),
+            reversal: EntryId::from_u128(40),
+            date: d(2026, 2, 2),
+            description: "salah akun".to_owned(),
+        },
+    )
+    .unwrap();
+    run(&mut l, LedgerCommand::Repay(repay(1, 50, d(2026, 2, 1), 100_000))).unwrap();
+    l
+}
+
+#[test]
+fn a_busy_ledger_round_trips() {
+    check_round_trip(&busy(), &[KAS, BANK, PINJAMAN, MODAL, BUNGA]).unwrap();
+}
+
+#[test]
+fn an_empty_ledger_round_trips() {
+    let text = serde_json::to_string(&Ledger::new()).unwrap();
+    assert_eq!(serde_json::from_str::<Ledger>(&text).unwrap(), Ledger::new());
+}
+
+/// The stored form of `busy()` changed by `edit`, loaded.
+fn load_edited(edit: impl FnOnce(&mut Value)) -> Result<Ledger, String> {
+    let mut v = serde_json::to_value(busy()).unwrap();
+    edit(&mut v);
+    serde_json::from_value::<Ledger>(v).map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_stored_form_is_compact() {
+    let v = serde_json::to_value(busy()).unwrap();
+    // [id, day, description, [[account, currency, signed amount], ...], reverses]
+    let first = &v["entries"][0];
+    assert_eq!(first[0], json!(999_999));
+    assert!(first[3][0][2].is_string());
+    assert_eq!(v["currencies"], json!(["IDR"]));
+}
+
+#[test]
+fn a_damaged_stored_form_is_an_error_not_a_panic() {
+    let err = |e: Result<Ledger, String>| e.expect_err("a damaged form must not load");
+    // An entry naming an account that is not in the chart.
+    let e = err(load_edited(|v| v["entries"][0][3][0][0] = json!(999)));
+    assert!(e.contains("names no account 999"), "{e}");
+    // An unbalanced entry.
+    let e = err(load_edited(|v| v["entries"][0][3][0][2] = json!("1")));
+    assert!(e.contains("unbalanced") || e.contains("balance"), "{e}");
+    // A currency that is not listed.
+    let e = err(load_edited(|v| v["entries"][0][3][0][1] = json!(7)));
+    assert!(e.contains("names no currency 7"), "{e}");
+    // A zero amount.
+    let e = err(load_edited(|v| {
+        v["entries"][0][3][0][2] = json!("0");
+        v["entries"][0][3][1][2] = json!("0");
+    }));
+    assert!(e.contains("entry 999999"), "{e}");
+    // An account opened twice.
+    let e = err(load_edited(|v| {
+        let first = v["accounts"][0].clone();
+        v["accounts"].as_array_mut().unwrap().push(first);
+    }));
+    assert!(e.contains("opened twice"), "{e}");
+    // The same entry twice.
+    let e = err(load_edited(|v| {
+        let first = v["entries"][0].clone();
+        v["entries"].as_array_mut().unwrap().push(first);
+    }));
+    assert!(e.contains("stored twice"), "{e}");
+    // A reversal of an entry that is not (yet) posted.
+    let e = err(load_edited(|v| {
+        let entries = v["entries"].as_array_mut().unwrap();
+        let at = entries.iter().position(|e| e[4] == json!(30)).unwrap();
+        let reversal = entries.remove(at);
+        entries.insert(0, reversal);
+    }));
+    assert!(e.contains("reverses no earlier entry"), "{e}");
+    // A date out of range.
+    let e = err(load_edited(|v| v["entries"][0][1] = json!(i32::MAX)));
+    assert!(e.contains("no valid date"), "{e}");
+    // A loan whose product is missing.
+    let e = err(load_edited(|v| v["products"] = json!([])));
+    assert!(e.contains("names no stored product"), "{e}");
+    // A loan stored twice.
+    let e = err(load_edited(|v| {
+        let first = v["loans"][0].clone();
+        v["loans"].as_array_mut().unwrap().push(first);
+    }));
+    assert!(e.contains("stored twice"), "{e}");
+    // An overflowing balance.
+    let e = err(load_edited(|v| {
+        v["entries"][0][3][0][2] = json!("79228162514264337593543950335");
+        v["entries"][0][3][1][2] = json!("-79228162514264337593543950335");
+        let second = v["entries"][0].clone();
+        let mut second = second;
+        second[0] = json!(123_456_789);
+        v["entries"].as_array_mut().unwrap().insert(1, second);
+    }));
+    assert!(e.contains("overflow") || e.contains("entry"), "{e}");
+    // Not a ledger at all.
+    assert!(serde_json::from_str::<Ledger>("[1, 2]").is_err());
+    assert!(serde_json::from_str::<Ledger>("{\"accounts\": 3}").is_err());
+}
