@@ -17,8 +17,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use tangguh::core::{
-    Actor, Aggregate, BirthDate, Book, Context, IdGenerator, MemoryJournal, Name, Nik, Sex,
-    Submission,
+    Actor, Aggregate, BirthDate, Book, Context, IdGenerator, MemoryJournal, Name, Nik, PersonId,
+    Sex, Submission,
 };
 use tangguh::registry::{
     Address, ChronicIllness, Criteria, Desil, Disability, DisabilityKind, Distribution, Item,
@@ -404,6 +404,25 @@ pub(crate) fn define(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 7919) % niks.len();
             black_box(r.person_by_nik(black_box(&niks[i])))
+        })
+    });
+    // By id, in an order unrelated to registration: what a command on an
+    // existing person pays (ids are looked up in a sorted column).
+    group.bench_function(format!("person-id/{label}-households"), |b| {
+        let r = built();
+        let ids: Vec<PersonId> = data()
+            .register
+            .iter()
+            .filter_map(|c| match c {
+                RegistryCommand::RegisterHousehold(c) => Some(c),
+                _ => None,
+            })
+            .flat_map(|c| std::iter::once(c.head.id).chain(c.members.iter().map(|m| m.person.id)))
+            .collect();
+        let mut i = 0usize;
+        b.iter(|| {
+            i = (i + 7919) % ids.len();
+            black_box(r.person(black_box(ids[i])))
         })
     });
     group.finish();

@@ -59,9 +59,9 @@ pub struct Household {
     /// When dissolved (last member left, or merged away).
     pub dissolved_on: Option<NaiveDate>,
     /// Active memberships (indices into the membership table).
-    pub(crate) active: Vec<u32>,
+    pub(crate) active: Memberships,
     /// Every membership ever (indices).
-    pub(crate) history: Vec<u32>,
+    pub(crate) history: Memberships,
     /// Index of its dwelling.
     pub(crate) dwelling_ix: Option<u32>,
 }
@@ -86,6 +86,10 @@ impl Household {
         self.active.len()
     }
 }
+
+/// A household's memberships by index: most households fit in place, so
+/// registering one allocates nothing for them.
+pub(crate) type Memberships = smallvec::SmallVec<[u32; 6]>;
 
 /// A person as the registry holds them: core's [`Person`] plus member facts
 /// and the record's own history.
@@ -459,14 +463,25 @@ impl Registry {
 
     fn check_new_people<'a>(
         &self,
-        people: impl Iterator<Item = &'a NewPerson>,
+        people: impl Iterator<Item = &'a NewPerson> + Clone,
         date: NaiveDate,
         field: &'static str,
         ctx: &Context,
     ) -> R<()> {
+        // Probe the NIK index for everyone first, in a loop that does
+        // nothing else, so that the probes' cache misses overlap; the
+        // checks below then look up only a NIK found taken.
+        let mut maybe_taken = 0u64;
+        for (n, p) in people.clone().enumerate().take(64) {
+            if let Some(nik) = p.nik
+                && self.index.niks.contains_key(&nik_key(&nik))
+            {
+                maybe_taken |= 1 << n;
+            }
+        }
         let mut ids: Vec<PersonId> = Vec::new();
         let mut niks: Vec<Nik> = Vec::new();
-        for p in people {
+        for (n, p) in people.enumerate() {
             if self.index.people.contains(&p.id) {
                 return Err(RegistryError::PersonExists { person: p.id });
             }
@@ -475,8 +490,9 @@ impl Registry {
             }
             ids.push(p.id);
             if let Some(nik) = p.nik {
-                if let Some(other) =
-                    self.index.niks.get(&nik_key(&nik)).and_then(|&i| self.person_at(i))
+                if (n >= 64 || maybe_taken & (1 << n) != 0)
+                    && let Some(other) =
+                        self.index.niks.get(&nik_key(&nik)).and_then(|&i| self.person_at(i))
                 {
                     return Err(RegistryError::NikTaken { nik, person: other.person.id });
                 }
@@ -866,8 +882,8 @@ impl Registry {
             head: None,
             registered_on: date,
             dissolved_on: None,
-            active: Vec::new(),
-            history: Vec::new(),
+            active: Memberships::new(),
+            history: Memberships::new(),
             dwelling_ix: None,
         });
         self.scan.push(ScanRow::new(kelurahan));
@@ -971,7 +987,7 @@ impl Registry {
         membership.end = Some((date, reason));
         let h = membership.household_ix;
         let Some(household) = self.households.get_mut(h as usize) else { return };
-        household.active.retain(|&x| x != m);
+        household.active.retain(|x| *x != m);
         if household.head == Some(id) {
             household.head = None;
         }

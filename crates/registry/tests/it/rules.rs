@@ -101,6 +101,52 @@ fn a_nik_belongs_to_one_person() {
 }
 
 #[test]
+fn a_taken_nik_is_found_anywhere_in_a_large_household() {
+    let mut t = T::new();
+    let nik: Nik = "6271050101800001".parse().unwrap();
+    let head = t.person("Budi", d(1980, 1, 1), Sex::Male).with_nik(nik);
+    t.ok(C::RegisterHousehold(t.register_cmd(MUNGKU_BARU, head)));
+    // The NIK checks first probe up to 64 people at once; the 3rd and the
+    // 70th person must be refused alike.
+    for at in [3usize, 70] {
+        let mut cmd = t.register_cmd(MUNGKU_BARU, t.person("Kepala", d(1970, 1, 1), Sex::Male));
+        for k in 1..=at {
+            let mut p = t.person(&format!("Anak {k}"), d(2000, 1, 1), Sex::Female);
+            if k == at {
+                p = p.with_nik(nik);
+            }
+            cmd.members.push(NewMember::new(p, Relationship::Child));
+        }
+        assert!(matches!(t.err(C::RegisterHousehold(cmd)), E::NikTaken { .. }), "member {at}");
+    }
+}
+
+#[test]
+fn ids_minted_out_of_order_are_indexed_alike() {
+    // Ids minted earlier than ones already registered (another device, an
+    // old record) take the index's other path: found, and refused again.
+    let mut t = T::new();
+    let early_head = t.person("Awal", d(1980, 1, 1), Sex::Male);
+    let early = t.register_cmd(MUNGKU_BARU, early_head.clone());
+    let (late, _) = t.household(MUNGKU_BARU);
+    t.ok(C::RegisterHousehold(early.clone()));
+    assert_eq!(t.reg.household(early.household).map(|h| h.id), Some(early.household));
+    assert_eq!(t.reg.person(early_head.id).map(|p| p.person.id), Some(early_head.id));
+    assert!(t.reg.household(late).is_some());
+    let early_id = early.household;
+    assert!(matches!(
+        t.err(C::RegisterHousehold(early)),
+        E::HouseholdExists { household } if household == early_id
+    ));
+    let mut again = t.register_cmd(MUNGKU_BARU, early_head.clone());
+    again.household = t.ids.next_id();
+    assert!(matches!(
+        t.err(C::RegisterHousehold(again)),
+        E::PersonExists { person } if person == early_head.id
+    ));
+}
+
+#[test]
 fn a_kk_number_belongs_to_one_active_household() {
     let mut t = T::new();
     let number: FamilyNumber = "6271051203150007".parse().unwrap();
