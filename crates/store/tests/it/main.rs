@@ -8,6 +8,7 @@
 mod crash;
 mod faults;
 mod idempotency;
+mod ledger;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod props;
