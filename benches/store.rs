@@ -1,6 +1,8 @@
 //! tangguh-store: durable appends (one per transaction, group commit,
 //! batches), each beside raw SQLite inserts of the same bytes in the same
-//! run, and opening a store of 1,000,000 ledger-like events from a snapshot.
+//! run, and (with the `ledger` feature) opening a store of 1,000,000 real
+//! `tangguh_ledger` events from a snapshot of the `Ledger`, with nothing or
+//! 1,000 events left to replay.
 //!
 //! Besides criterion's timings, the durable-append benches print latency
 //! percentiles (p50/p99) and acknowledgements per second measured over a
@@ -471,80 +473,397 @@ pub(crate) fn define(c: &mut Criterion) {
     }
     group.finish();
 
-    // Opening a store of 1,000,000 ledger events with a snapshot at the end.
-    let n: u64 = if smoke { 10_000 } else { 1_000_000 };
-    let mut group = c.benchmark_group("store/open");
-    group.sample_size(10);
-    {
+    #[cfg(feature = "ledger")]
+    real_ledger::define_open(c, smoke);
+}
+
+/// Opening a store of 1,000,000 real ledger events (`tangguh_ledger`) with a
+/// snapshot of the `Ledger` at the end.
+#[cfg(feature = "ledger")]
+mod real_ledger {
+    use std::hint::black_box;
+    use std::path::Path;
+    use std::time::Instant;
+
+    use chrono::{Days, NaiveDate};
+    use criterion::Criterion;
+    use rust_decimal::Decimal;
+    use tangguh::core::{
+        Aggregate, Context, Currency, Id, IdBits, Journal, Money, PersonId, Recorded,
+    };
+    use tangguh::ledger::{
+        Account, AccountCode, AccountType, AllocationStrategy, EntryId, JournalEntry, Ledger,
+        LedgerCommand, LedgerEvent, LoanApplication, LoanId, LoanProduct, LoanTerms, Posting,
+        ProductId, Repayment, ScheduledInstallment,
+    };
+    use tangguh::store::{SqliteJournal, Store};
+
+    use super::{Scratch, actor, clock};
+
+    const STREAM: &str = "ledger/koperasi";
+
+    const CHART: [(&str, &str, AccountType); 13] = [
+        ("1101", "Kas", AccountType::Asset),
+        ("1102", "Bank", AccountType::Asset),
+        ("1201", "Pinjaman yang diberikan", AccountType::Asset),
+        ("2101", "Simpanan sukarela", AccountType::Liability),
+        ("2201", "Titipan kelebihan bayar", AccountType::Liability),
+        ("3101", "Modal", AccountType::Equity),
+        ("4101", "Pendapatan bunga", AccountType::Income),
+        ("4102", "Pendapatan provisi", AccountType::Income),
+        ("4103", "Pendapatan denda", AccountType::Income),
+        ("4104", "Pemulihan piutang", AccountType::Income),
+        ("5101", "Kerugian penghapusan", AccountType::Expense),
+        ("5201", "Beban operasional", AccountType::Expense),
+        ("5202", "Beban gaji", AccountType::Expense),
+    ];
+
+    /// Deterministic, realistic ledger events: mostly 2–3 line IDR entries
+    /// between a handful of accounts dated over the year to 27 November
+    /// 2026, with a loan disbursed every 1,000 steps and a repayment every
+    /// 50. Each event is decided on the real aggregate, so it is valid.
+    struct Events {
+        state: Ledger,
+        context: Context,
+        codes: Vec<AccountCode>,
+        n: u64,
+        emitted: u64,
+        step: u64,
+        next_entry: u128,
+        loans: Vec<LoanId>,
+    }
+
+    fn product_id() -> ProductId {
+        ProductId::from_bits(IdBits::from_u128(1))
+    }
+
+    fn start() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 11, 28).unwrap()
+    }
+
+    impl Events {
+        fn new(n: u64) -> Self {
+            let context = Context::new(clock().now(), actor());
+            let codes = CHART.iter().map(|(c, _, _)| c.parse().unwrap()).collect();
+            Self {
+                state: Ledger::new(),
+                context,
+                codes,
+                n,
+                emitted: 0,
+                step: 0,
+                next_entry: 1,
+                loans: Vec::new(),
+            }
+        }
+
+        /// Decides `command` and applies its events (none if refused).
+        fn run(&mut self, command: &LedgerCommand) -> Vec<LedgerEvent> {
+            let events = self.state.decide(command, &self.context).unwrap_or_default();
+            for e in &events {
+                self.state.apply(e);
+            }
+            self.emitted += events.len() as u64;
+            events
+        }
+
+        fn entry_id(&mut self) -> EntryId {
+            self.next_entry += 1;
+            EntryId::from_u128(self.next_entry)
+        }
+
+        fn code(&self, c: &str) -> AccountCode {
+            self.codes[CHART.iter().position(|(x, _, _)| *x == c).unwrap()].clone()
+        }
+
+        fn setup(&mut self) -> Vec<LedgerEvent> {
+            let mut out = Vec::new();
+            for (c, name, kind) in CHART {
+                let account = Account::new(c.parse().unwrap(), name.parse().unwrap(), kind);
+                out.extend(self.run(&LedgerCommand::OpenAccount(account)));
+            }
+            let rp = Money::idr(Decimal::from(50_000_000_000i64));
+            let capital = JournalEntry::try_new(
+                self.entry_id(),
+                start(),
+                "modal awal",
+                vec![Posting::debit(self.code("1101"), rp), Posting::credit(self.code("3101"), rp)],
+            )
+            .unwrap();
+            out.extend(self.run(&LedgerCommand::Post(capital)));
+            let accounts = serde_json::from_value(serde_json::json!({
+                "fund_source": "1101", "loan_portfolio": "1201", "interest_income": "4101",
+                "fee_income": "4102", "penalty_income": "4103", "losses_written_off": "5101",
+                "overpayment": "2201", "income_from_recovery": "4104",
+            }))
+            .unwrap();
+            let terms = LoanTerms::new(Decimal::from(1_200_000), Decimal::from(12), 12, start());
+            out.extend(self.run(&LedgerCommand::DefineProduct(LoanProduct::new(
+                product_id(),
+                "Pinjaman UMKM".parse().unwrap(),
+                Currency::IDR,
+                terms,
+                AllocationStrategy::PenaltyFeeInterestPrincipal,
+                accounts,
+            ))));
+            out
+        }
+
+        /// The events of the next command.
+        fn next_events(&mut self) -> Vec<LedgerEvent> {
+            self.step += 1;
+            let k = self.step;
+            let date = start() + Days::new(k * 364 / self.n.max(1));
+            let near_end = self.emitted + 4 >= self.n;
+            if !near_end && k.is_multiple_of(1000) {
+                // A loan: submitted, approved and disbursed on `date`.
+                let id = LoanId::from_bits(IdBits::from_u128(u128::from(k)));
+                let mut app = LoanApplication::new(
+                    id,
+                    product_id(),
+                    PersonId::from_bits(IdBits::from_u128(u128::from(k))),
+                    date,
+                    Decimal::from(1_200_000),
+                    date,
+                );
+                app.schedule = Some(
+                    (1..=12u32)
+                        .map(|m| {
+                            let due = date.checked_add_months(chrono::Months::new(m)).unwrap();
+                            ScheduledInstallment::new(
+                                due,
+                                Decimal::from(100_000),
+                                Decimal::from(12_000),
+                            )
+                        })
+                        .collect(),
+                );
+                let mut out = self.run(&LedgerCommand::SubmitLoan(app));
+                out.extend(self.run(&LedgerCommand::ApproveLoan { loan: id, date }));
+                let entry = self.entry_id();
+                out.extend(self.run(&LedgerCommand::DisburseLoan { loan: id, entry, date }));
+                self.loans.push(id);
+                return out;
+            }
+            if k.is_multiple_of(50) && !self.loans.is_empty() {
+                let loan = self.loans[(k / 50) as usize % self.loans.len()];
+                let entry = self.entry_id();
+                let r = Repayment::new(loan, entry, date, Decimal::from(112_000));
+                let out = self.run(&LedgerCommand::Repay(r));
+                if !out.is_empty() {
+                    return out;
+                }
+            }
+            // An ordinary entry: 2 or 3 lines, whole rupiah in steps of 500.
+            let amount = |x: u64| Money::idr(Decimal::from(10_000 + (x % 9_981) * 500));
+            let a = amount(k.wrapping_mul(2_654_435_761));
+            let (description, postings) = match k % 5 {
+                0 => (
+                    "setoran simpanan",
+                    vec![
+                        Posting::debit(self.code("1101"), a),
+                        Posting::credit(self.code("2101"), a),
+                    ],
+                ),
+                1 => (
+                    "penarikan simpanan",
+                    vec![
+                        Posting::debit(self.code("2101"), a),
+                        Posting::credit(self.code("1101"), a),
+                    ],
+                ),
+                2 => (
+                    "setor kas ke bank",
+                    vec![
+                        Posting::debit(self.code("1102"), a),
+                        Posting::credit(self.code("1101"), a),
+                    ],
+                ),
+                3 => {
+                    let b = amount(k.wrapping_mul(40_503));
+                    let total = Money::idr(a.amount() + b.amount());
+                    (
+                        "biaya operasional dan gaji",
+                        vec![
+                            Posting::debit(self.code("5201"), a),
+                            Posting::debit(self.code("5202"), b),
+                            Posting::credit(self.code("1102"), total),
+                        ],
+                    )
+                }
+                _ => {
+                    let b = amount(k.wrapping_mul(7_919));
+                    let total = Money::idr(a.amount() + b.amount());
+                    (
+                        "angsuran titipan dan denda",
+                        vec![
+                            Posting::debit(self.code("1101"), total),
+                            Posting::credit(self.code("2201"), a),
+                            Posting::credit(self.code("4103"), b),
+                        ],
+                    )
+                }
+            };
+            let id = self.entry_id();
+            let entry = JournalEntry::try_new(
+                id,
+                date,
+                format!("{description} {:05}", k % 100_000),
+                postings,
+            )
+            .unwrap();
+            self.run(&LedgerCommand::Post(entry))
+        }
+    }
+
+    /// Writes `n` real ledger events to `path` in batches of about 10,000;
+    /// snapshots the ledger about `tail` events before the end; returns the
+    /// ledger after all of them and the last sequence number.
+    fn build(path: &Path, n: u64, tail: u64, smoke: bool) -> (Ledger, u64) {
+        let built = Instant::now();
+        let store = Store::open(path).unwrap();
+        let mut journal: SqliteJournal<LedgerEvent> = store.journal(STREAM).unwrap();
+        let at = clock().now();
+        let mut events = Events::new(n);
+        let mut batch: Vec<Recorded<LedgerEvent>> = Vec::new();
+        let mut sequence = 0u64;
+        let mut before_tail = None;
+        let mut pending = events.setup();
+        loop {
+            for e in pending.drain(..) {
+                sequence += 1;
+                batch.push(Recorded::new(sequence, at, actor(), None, e));
+            }
+            if before_tail.is_none() && events.emitted + tail >= n {
+                // Cut the journal where the early snapshot is taken.
+                journal.append(&batch).unwrap();
+                batch.clear();
+                before_tail = Some((events.state.clone(), sequence));
+            }
+            if batch.len() >= 10_000 || (events.emitted >= n && !batch.is_empty()) {
+                journal.append(&batch).unwrap();
+                batch.clear();
+            }
+            if events.emitted >= n {
+                break;
+            }
+            pending = events.next_events();
+        }
+        let (early, early_at) = before_tail.unwrap();
+        store.save_snapshot(STREAM, early_at, &early).unwrap();
+        if !smoke {
+            eprintln!(
+                "store figures: built {sequence} ledger events ({} entries, {} loans) + \
+                 snapshot at {early_at} in {:.1} s, file {} MiB",
+                events.state.entries().count(),
+                events.state.loans().count(),
+                built.elapsed().as_secs_f64(),
+                std::fs::metadata(path).unwrap().len() / (1 << 20)
+            );
+        }
+        (events.state, sequence)
+    }
+
+    fn snapshot_text(path: &Path, sequence: u64) -> String {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.query_row(
+            "SELECT state_json FROM snapshots WHERE stream = ?1 AND sequence = ?2",
+            rusqlite::params![STREAM, i64::try_from(sequence).unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    pub(super) fn define_open(c: &mut Criterion, smoke: bool) {
+        let n: u64 = if smoke { 10_000 } else { 1_000_000 };
+        let tail = 1_000u64;
+        let mut group = c.benchmark_group("store/open");
+        group.sample_size(10);
         let dir = Scratch::new("open");
-        let path = dir.file("big.db");
-        let label = if smoke { "10k-events-snapshot" } else { "1m-events-snapshot" };
-        // Built on first use, so a run that filters this bench out skips it.
-        let mut built = false;
-        group.bench_function(label, |b| {
-            if !built {
-                build_big(&path, n, smoke);
-                built = true;
+        let path = dir.file("ledger.db");
+        let big = if smoke { "10k-events" } else { "1m-events" };
+        // Built on first use, so a run that filters these benches out skips it.
+        let mut built: Option<(Ledger, u64)> = None;
+        let build_once = |built: &mut Option<(Ledger, u64)>| {
+            if built.is_none() {
+                *built = Some(build(&path, n, tail, smoke));
+            }
+        };
+        // The early snapshot plus 1,000 events replayed.
+        group.bench_function(format!("{big}-snapshot-then-1k"), |b| {
+            build_once(&mut built);
+            let (last, sequence) = built.as_ref().unwrap();
+            b.iter(|| {
+                let store = Store::open(&path).unwrap();
+                let (book, report) = store.open_book::<Ledger>(STREAM, clock()).unwrap();
+                assert_eq!(report.snapshot.map(|s| s + report.replayed), Some(*sequence));
+                assert!(report.replayed >= tail);
+                black_box(book.state().entries().size_hint())
+            });
+            let store = Store::open(&path).unwrap();
+            let (book, _) = store.open_book::<Ledger>(STREAM, clock()).unwrap();
+            assert_eq!(book.state(), last);
+        });
+        // A snapshot at the last event: nothing replayed.
+        let mut at_end = false;
+        group.bench_function(format!("{big}-snapshot"), |b| {
+            build_once(&mut built);
+            let (last, sequence) = built.as_ref().unwrap();
+            if !at_end {
+                let store = Store::open(&path).unwrap();
+                store.save_snapshot(STREAM, *sequence, last).unwrap();
+                at_end = true;
             }
             b.iter(|| {
                 let store = Store::open(&path).unwrap();
-                let (book, report) = store.open_book::<Cashbook>("ledger/big", clock()).unwrap();
-                assert_eq!(report.snapshot, Some(n));
-                black_box(book.state().postings)
+                let (book, report) = store.open_book::<Ledger>(STREAM, clock()).unwrap();
+                assert_eq!((report.snapshot, report.replayed), (Some(*sequence), 0));
+                black_box(book.state().entries().size_hint())
             })
         });
-        // One full replay, for comparison (not a criterion sample: seconds).
-        if built && !smoke {
-            let conn = rusqlite::Connection::open(&path).unwrap();
-            conn.execute("DELETE FROM snapshots", []).unwrap();
-            drop(conn);
+        group.finish();
+        let Some((last, sequence)) = built else { return };
+        if smoke {
+            return;
+        }
+        if at_end {
+            // Where the time goes: the snapshot's size and its parse alone.
+            let text = snapshot_text(&path, sequence);
+            let t = Instant::now();
+            let parsed: Ledger = serde_json::from_str(&text).unwrap();
+            let parse = t.elapsed();
+            assert_eq!(parsed, last);
+            let t = Instant::now();
+            drop(black_box(parsed));
+            let dropped = t.elapsed();
             let t = Instant::now();
             let store = Store::open(&path).unwrap();
-            let (book, _) = store.open_book::<Cashbook>("ledger/big", clock()).unwrap();
+            let (book, _) = store.open_book::<Ledger>(STREAM, clock()).unwrap();
+            let open = t.elapsed();
+            drop(book);
             eprintln!(
-                "store figures: open {n} events by full replay (no snapshot): {:.2} s ({} postings)",
-                t.elapsed().as_secs_f64(),
-                book.state().postings
-            );
-            let t = Instant::now();
-            let verified = store.verify("ledger/big").unwrap();
-            eprintln!(
-                "store figures: verify {} records: {:.2} s",
-                verified.records,
-                t.elapsed().as_secs_f64()
+                "store figures: ledger snapshot of {} entries: {:.1} MiB of JSON; one open {:.3} s, \
+                 of which deserialising the Ledger (parse + rebuild) {:.3} s; dropping it {:.3} s",
+                last.entries().count(),
+                text.len() as f64 / f64::from(1u32 << 20),
+                open.as_secs_f64(),
+                parse.as_secs_f64(),
+                dropped.as_secs_f64(),
             );
         }
-    }
-    group.finish();
-}
-
-/// Writes `n` ledger events to `path` in batches of 10,000 and a snapshot
-/// of the state after the last one.
-fn build_big(path: &Path, n: u64, smoke: bool) {
-    let build = Instant::now();
-    {
-        let store = Store::open(path).unwrap();
-        let mut journal: SqliteJournal<CashEvent> = store.journal("ledger/big").unwrap();
-        let mut state = Cashbook::default();
-        let at = clock().now();
-        let mut s = 1u64;
-        while s <= n {
-            let end = (s + 10_000).min(n + 1);
-            let batch: Vec<_> =
-                (s..end).map(|q| Recorded::new(q, at, actor(), None, event(q))).collect();
-            for r in &batch {
-                state.apply(&r.event);
-            }
-            journal.append(&batch).unwrap();
-            s = end;
-        }
-        store.save_snapshot("ledger/big", n, &state).unwrap();
-    }
-    if !smoke {
+        // One full replay, for comparison (not a criterion sample: seconds).
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("DELETE FROM snapshots", []).unwrap();
+        drop(conn);
+        let t = Instant::now();
+        let store = Store::open(&path).unwrap();
+        let (book, _) = store.open_book::<Ledger>(STREAM, clock()).unwrap();
         eprintln!(
-            "store figures: built {n} events + snapshot in {:.1} s, file {} MiB",
-            build.elapsed().as_secs_f64(),
-            std::fs::metadata(path).unwrap().len() / (1 << 20)
+            "store figures: open {sequence} ledger events by full replay (no snapshot): {:.2} s \
+             ({} entries)",
+            t.elapsed().as_secs_f64(),
+            book.state().entries().count()
         );
+        assert_eq!(book.state(), &last);
     }
 }
