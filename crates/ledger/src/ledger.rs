@@ -40,7 +40,8 @@ mod stored;
 /// in opening order, the currencies, every entry in an order that reproduces
 /// each account's posting order (id as a number, date as a day number,
 /// description, postings as `[account position, currency position, signed
-/// amount]` with the amount a decimal string, reversed entry), the loan
+/// amount]` with the amount a JSON integer when it is whole with scale 0 and
+/// a decimal string otherwise, reversed entry), the loan
 /// products, the loans and the koperasi state. Balances, per-day deltas,
 /// statement lines, the entry index and reversal links are rebuilt on load
 /// by posting the entries again. Loading checks what it rebuilds (known

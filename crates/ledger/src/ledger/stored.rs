@@ -17,9 +17,49 @@ use crate::loan::{Loan, LoanProduct};
 
 /// One posting: the account's position in [`Stored::accounts`], the
 /// currency's position in [`Stored::currencies`], and the amount signed as
-/// debits minus credits (a debit positive, a credit negative), as a decimal
-/// string.
-type StoredPosting = (u32, u8, Decimal);
+/// debits minus credits (a debit positive, a credit negative).
+type StoredPosting = (u32, u8, Amount);
+
+/// An exact decimal: a JSON integer when it is whole with no decimal places
+/// (most rupiah amounts: parsed without a decimal string), otherwise its
+/// decimal string, so the scale is kept as well as the value.
+#[derive(Clone, Copy, Debug)]
+struct Amount(Decimal);
+
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match i64::try_from(self.0) {
+            Ok(whole) if self.0.scale() == 0 => serializer.serialize_i64(whole),
+            _ => serializer.collect_str(&self.0),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Amount;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer or a decimal string")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
+                v.parse().map(Amount).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
 
 /// One entry: id (as a number), value date (days from 1 January of year 1,
 /// day 1), description, postings, and the id of the entry it reverses.
@@ -102,7 +142,7 @@ impl From<&Ledger> for Stored {
                         (
                             position.get(&p.account).copied().unwrap_or(u32::MAX),
                             u8::try_from(c).unwrap_or(u8::MAX),
-                            p.signed_amount(),
+                            Amount(p.signed_amount()),
                         )
                     })
                     .collect();
@@ -144,7 +184,7 @@ impl TryFrom<Stored> for Ledger {
                 .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
             let postings = postings
                 .into_iter()
-                .map(|(account, currency, amount)| {
+                .map(|(account, currency, Amount(amount))| {
                     let code = usize::try_from(account)
                         .ok()
                         .and_then(|a| codes.get(a))

@@ -2,9 +2,10 @@
 //! same ledger, and a damaged form is an error, never a panic.
 
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use tangguh_core::{Aggregate, Currency};
-use tangguh_ledger::{EntryId, Ledger, LedgerCommand};
+use tangguh_core::{Aggregate, Currency, Money};
+use tangguh_ledger::{EntryId, JournalEntry, Ledger, LedgerCommand, Posting};
 
 use crate::loans::{loan_id, repay};
 use crate::*;
@@ -87,6 +88,16 @@ fn busy() -> Ledger {
     )
     .unwrap();
     run(&mut l, LedgerCommand::Repay(repay(1, 50, d(2026, 2, 1), 100_000))).unwrap();
+    // An amount with a scale (Rp 1,500.00): stored as a string, scale kept.
+    let scaled = Money::idr(Decimal::new(150_000, 2));
+    let e = JournalEntry::try_new(
+        EntryId::from_u128(60),
+        d(2026, 2, 3),
+        "",
+        vec![Posting::debit(code(BANK), scaled), Posting::credit(code(KAS), scaled)],
+    )
+    .unwrap();
+    run(&mut l, LedgerCommand::Post(e)).unwrap();
     l
 }
 
@@ -114,8 +125,17 @@ fn the_stored_form_is_compact() {
     // [id, day, description, [[account, currency, signed amount], ...], reverses]
     let first = &v["entries"][0];
     assert_eq!(first[0], json!(999_999));
-    assert!(first[3][0][2].is_string());
+    // Whole rupiah as integers; other amounts as decimal strings.
+    assert!(first[3][0][2].is_i64(), "{first}");
     assert_eq!(v["currencies"], json!(["IDR"]));
+    let scaled = v["entries"].as_array().unwrap().iter().find(|e| e[0] == json!(60)).unwrap();
+    assert_eq!(scaled[3], json!([[1, 0, "1500.00"], [0, 0, "-1500.00"]]));
+    let back: Ledger = serde_json::from_value(v).unwrap();
+    let amount = back.entry(EntryId::from_u128(60)).unwrap().postings()[0].amount.amount();
+    assert_eq!(amount.scale(), 2);
+    // A fractional JSON number is refused (money is never a float).
+    let e = load_edited(|v| v["entries"][0][3][0][2] = json!(1.5)).unwrap_err();
+    assert!(e.contains("floating point"), "{e}");
 }
 
 #[test]
