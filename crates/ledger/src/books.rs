@@ -647,6 +647,11 @@ impl EntryIndex {
         }
     }
 
+    /// Makes room for `additional` more entries in increasing id order.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.tail.reserve(additional);
+    }
+
     /// How many entries there are.
     pub(crate) fn len(&self) -> usize {
         self.tail.len().saturating_add(self.rest.len())

@@ -38,7 +38,8 @@ mod stored;
 /// `Ledger` is `Serialize` and `Deserialize` (for snapshots) through a
 /// private, compact form that holds only the source of truth: the accounts
 /// in opening order, the currencies, every entry in an order that reproduces
-/// each account's posting order (id as a number, date as a day number,
+/// each account's posting order (id as a JSON integer, or a decimal string
+/// beyond 64 bits, date as a day number,
 /// description, postings as `[account position, currency position, signed
 /// amount]` with the amount a JSON integer when it is whole with scale 0 and
 /// a decimal string otherwise, reversed entry), the loan

@@ -61,9 +61,46 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
-/// One entry: id (as a number), value date (days from 1 January of year 1,
-/// day 1), description, postings, and the id of the entry it reverses.
-type StoredEntry = (u128, i32, String, Vec<StoredPosting>, Option<u128>);
+/// One entry: id, value date (days from 1 January of year 1, day 1),
+/// description, postings, and the id of the entry it reverses.
+type StoredEntry = (Id, i32, String, Vec<StoredPosting>, Option<Id>);
+
+/// An entry id's number: a JSON integer when it fits in 64 bits (ids from
+/// sequence numbers), else its decimal string (UUIDs), since JSON parsers
+/// read big integers as floats.
+#[derive(Clone, Copy, Debug)]
+struct Id(u128);
+
+impl Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match u64::try_from(self.0) {
+            Ok(small) => serializer.serialize_u64(small),
+            Err(_) => serializer.collect_str(&self.0),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Id;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an entry id: an unsigned integer or its decimal string")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Id, E> {
+                Ok(Id(u128::from(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Id, E> {
+                v.parse().map(Id).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
 
 /// The source of truth of a [`Ledger`], compact: the balances, per-day
 /// deltas, account lines, entry index and reversal links are derived and
@@ -147,11 +184,11 @@ impl From<&Ledger> for Stored {
                     })
                     .collect();
                 (
-                    e.id().as_u128(),
+                    Id(e.id().as_u128()),
                     e.date().num_days_from_ce(),
                     e.description().to_owned(),
                     postings,
-                    e.reverses().map(|r| r.as_u128()),
+                    e.reverses().map(|r| Id(r.as_u128())),
                 )
             })
             .collect();
@@ -179,7 +216,8 @@ impl TryFrom<Stored> for Ledger {
         }
         let codes: Vec<_> = books.opened().map(|a| a.code.clone()).collect();
         let mut ledger = Self { books, ..Self::default() };
-        for (id, day, description, postings, reverses) in stored.entries {
+        ledger.entries.reserve(stored.entries.len());
+        for (Id(id), day, description, postings, reverses) in stored.entries {
             let date = NaiveDate::from_num_days_from_ce_opt(day)
                 .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
             let postings = postings
@@ -198,7 +236,7 @@ impl TryFrom<Stored> for Ledger {
                 })
                 .collect::<Result<Vec<_>, Damaged>>()?;
             let entry_id = EntryId::from_u128(id);
-            let reverses = reverses.map(EntryId::from_u128);
+            let reverses = reverses.map(|Id(r)| EntryId::from_u128(r));
             let entry =
                 JournalEntry::try_from_parts(entry_id, date, description, postings, reverses)
                     .map_err(|e| damaged(format!("entry {id}: {e}")))?;

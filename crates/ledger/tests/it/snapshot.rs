@@ -98,6 +98,8 @@ fn busy() -> Ledger {
     )
     .unwrap();
     run(&mut l, LedgerCommand::Post(e)).unwrap();
+    // An id beyond 64 bits (a UUID's number).
+    run(&mut l, LedgerCommand::Post(entry(1 << 100, d(2026, 2, 4), KAS, BANK, 700))).unwrap();
     l
 }
 
@@ -130,7 +132,12 @@ fn the_stored_form_is_compact() {
     assert_eq!(v["currencies"], json!(["IDR"]));
     let scaled = v["entries"].as_array().unwrap().iter().find(|e| e[0] == json!(60)).unwrap();
     assert_eq!(scaled[3], json!([[1, 0, "1500.00"], [0, 0, "-1500.00"]]));
+    // Ids beyond 64 bits as decimal strings (JSON readers take big integers
+    // for floats).
+    let big = (1u128 << 100).to_string();
+    assert!(v["entries"].as_array().unwrap().iter().any(|e| e[0] == json!(big)));
     let back: Ledger = serde_json::from_value(v).unwrap();
+    assert!(back.entry(EntryId::from_u128(1 << 100)).is_some());
     let amount = back.entry(EntryId::from_u128(60)).unwrap().postings()[0].amount.amount();
     assert_eq!(amount.scale(), 2);
     // A fractional JSON number is refused (money is never a float).
