@@ -237,7 +237,7 @@ impl Registry {
     /// The person holding a NIK.
     #[must_use]
     pub fn person_by_nik(&self, nik: &Nik) -> Option<&PersonRecord> {
-        self.index.niks.get(&crate::index::nik_key(nik)).and_then(|&i| self.person_at(i))
+        self.index.niks.get(nik).and_then(|&i| self.person_at(i))
     }
 
     /// The active household with a KK (or temporary) number.

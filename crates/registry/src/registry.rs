@@ -15,7 +15,7 @@ use crate::command::{
     TransferMember, UpdateDwelling, UpdateMemberFacts,
 };
 use crate::error::{RegistryError, RowError};
-use crate::index::{IdIndex, Lookup, nik_key};
+use crate::index::{IdIndex, Lookup};
 use crate::model::{
     Address, Consent, Distribution, Dwelling, DwellingId, EndReason, GeoPoint, IncidentImpact,
     JoinReason, MaternalStatus, MemberFacts, Neighbourhood, NewPerson, Phone, Relationship, Round,
@@ -273,8 +273,7 @@ pub(crate) struct Index {
     pub(crate) households: IdIndex<HouseholdId>,
     pub(crate) people: IdIndex<PersonId>,
     pub(crate) dwellings: Lookup<DwellingId>,
-    /// Keyed by [`nik_key`].
-    pub(crate) niks: Lookup<u64>,
+    pub(crate) niks: Lookup<Nik>,
     pub(crate) numbers: Lookup<FamilyNumber>,
 }
 
@@ -474,7 +473,7 @@ impl Registry {
         let mut maybe_taken = 0u64;
         for (n, p) in people.clone().enumerate().take(64) {
             if let Some(nik) = p.nik
-                && self.index.niks.contains_key(&nik_key(&nik))
+                && self.index.niks.contains_key(&nik)
             {
                 maybe_taken |= 1 << n;
             }
@@ -491,8 +490,7 @@ impl Registry {
             ids.push(p.id);
             if let Some(nik) = p.nik {
                 if (n >= 64 || maybe_taken & (1 << n) != 0)
-                    && let Some(other) =
-                        self.index.niks.get(&nik_key(&nik)).and_then(|&i| self.person_at(i))
+                    && let Some(other) = self.index.niks.get(&nik).and_then(|&i| self.person_at(i))
                 {
                     return Err(RegistryError::NikTaken { nik, person: other.person.id });
                 }
@@ -848,7 +846,7 @@ impl Registry {
         });
         self.index.people.insert(p.id, i);
         if let Some(nik) = p.nik {
-            self.index.niks.insert(nik_key(&nik), i);
+            self.index.niks.insert(nik, i);
         }
         i
     }
@@ -1083,7 +1081,7 @@ impl Registry {
             && let Some(nik) = dup_nik
         {
             survivor.person.nik = Some(nik);
-            self.index.niks.insert(nik_key(&nik), s);
+            self.index.niks.insert(nik, s);
         }
         let f = &mut survivor.facts;
         f.disability = f.disability.or(dup_facts.disability);
@@ -1436,6 +1434,21 @@ impl Registry {
                 .all(|(h, r)| self.computed_scan_row(ix(h)).as_ref() == Some(r));
         if !scan_ok {
             out.push("the scan rows do not match the households".to_owned());
+        }
+        let indexed = self.index.households.len() == self.households.len()
+            && self.index.people.len() == self.people.len()
+            && self
+                .households
+                .iter()
+                .enumerate()
+                .all(|(i, h)| self.household_ix(h.id) == Some(ix(i)))
+            && self.people.iter().enumerate().all(|(i, p)| {
+                self.person_ix(p.person.id) == Some(ix(i))
+                    && (p.merged_into.is_some()
+                        || p.person.nik.is_none_or(|n| self.index.niks.get(&n) == Some(&ix(i))))
+            });
+        if !indexed {
+            out.push("the lookup indexes do not match the records".to_owned());
         }
         let mut expected: BTreeMap<&Round, Vec<u64>> = BTreeMap::new();
         for (h, household) in self.households.iter().enumerate() {
