@@ -109,6 +109,7 @@ mod model;
 mod query;
 mod registry;
 mod stats;
+mod stored;
 mod targeting;
 
 pub use command::{

@@ -179,7 +179,7 @@ pub(crate) const LACTATING: u8 = 8;
 pub(crate) const FEMALE: u8 = 16;
 
 impl Hot {
-    fn of(person: &Person, facts: &MemberFacts) -> Self {
+    pub(crate) fn of(person: &Person, facts: &MemberFacts) -> Self {
         let mut flags = 0;
         if facts.disability.is_some() {
             flags |= DISABLED;
@@ -282,6 +282,13 @@ pub(crate) struct Index {
 ///
 /// Change it only through [`Aggregate::decide`] and [`Aggregate::apply`] (or
 /// a [`Book`](tangguh_core::Book)); read it with the query methods.
+///
+/// It serialises with serde to a snapshot form that holds the records only
+/// (households, people, memberships, dwellings, dismissed pairs); loading
+/// rebuilds the indexes and scan data and refuses, with the reason, a
+/// snapshot that does not pass [`Registry::audit`]. The form is internal,
+/// for the store's snapshots (`tangguh_store::Store::save_snapshot`), which
+/// tie it to the event schema version.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Registry {
     pub(crate) households: Vec<Household>,
@@ -303,7 +310,7 @@ pub struct Registry {
 
 type R<T> = Result<T, RegistryError>;
 
-fn ix(n: usize) -> u32 {
+pub(crate) fn ix(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -931,6 +938,21 @@ impl Registry {
         }
     }
 
+    /// The received-round bits the distributions imply.
+    pub(crate) fn computed_received(&self) -> BTreeMap<Round, Vec<u64>> {
+        let mut expected: BTreeMap<Round, Vec<u64>> = BTreeMap::new();
+        for (h, household) in self.households.iter().enumerate() {
+            for d in &household.distributions {
+                let bits = expected.entry(d.round.clone()).or_default();
+                bits.resize(bits.len().max(h / 64 + 1), 0);
+                if let Some(w) = bits.get_mut(h / 64) {
+                    *w |= 1 << (h % 64);
+                }
+            }
+        }
+        expected
+    }
+
     /// The scan row `h` should have: from the household and the hot facts
     /// of its active members.
     pub(crate) fn computed_scan_row(&self, h: u32) -> Option<ScanRow> {
@@ -1450,17 +1472,7 @@ impl Registry {
         if !indexed {
             out.push("the lookup indexes do not match the records".to_owned());
         }
-        let mut expected: BTreeMap<&Round, Vec<u64>> = BTreeMap::new();
-        for (h, household) in self.households.iter().enumerate() {
-            for d in &household.distributions {
-                let bits = expected.entry(&d.round).or_default();
-                bits.resize(bits.len().max(h / 64 + 1), 0);
-                if let Some(w) = bits.get_mut(h / 64) {
-                    *w |= 1 << (h % 64);
-                }
-            }
-        }
-        if !expected.iter().map(|(r, b)| (*r, b)).eq(self.received.iter()) {
+        if self.computed_received() != self.received {
             out.push("the received-round bits do not match the distributions".to_owned());
         }
         for h in self.households.iter().filter(|h| !h.is_active()) {

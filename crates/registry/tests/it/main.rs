@@ -9,6 +9,7 @@ mod csv;
 mod queries;
 mod replay;
 mod rules;
+mod snapshot;
 
 use chrono::NaiveDate;
 use tangguh_core::{
@@ -57,6 +58,9 @@ impl T {
                     self.reg.apply(e);
                 }
                 assert!(self.reg.audit().is_empty(), "{:?}", self.reg.audit());
+                let snapshot = serde_json::to_string(&self.reg).unwrap();
+                let restored: Registry = serde_json::from_str(&snapshot).unwrap();
+                assert_eq!(restored, self.reg, "the snapshot form restores the registry");
                 Ok(events)
             }
             Err(e) => {

@@ -338,6 +338,10 @@ proptest! {
         }
         let replayed: Book<Registry, _> = Book::open(book.journal().clone(), clock).unwrap();
         prop_assert_eq!(replayed.state(), book.state());
+        // The snapshot form restores the same registry, derived data and all.
+        let snapshot = serde_json::to_string(book.state()).unwrap();
+        let restored: Registry = serde_json::from_str(&snapshot).unwrap();
+        prop_assert_eq!(&restored, book.state());
         // Targeting's scan-row first pass never changes the answer.
         let th = VulnerabilityThresholds::default();
         for on in [d(2026, 11, 28), d(2027, 6, 1), d(1990, 1, 1), d(1955, 6, 1)] {
