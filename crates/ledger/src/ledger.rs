@@ -37,21 +37,21 @@ mod stored;
 ///
 /// `Ledger` is `Serialize` and `Deserialize` (for snapshots) through a
 /// private, compact form that holds only the source of truth: the accounts
-/// in opening order, the currencies, every entry in an order that reproduces
-/// each account's posting order (id as a JSON integer, or a decimal string
-/// beyond 64 bits, date as a day number,
-/// description, postings as `[account position, currency position, signed
-/// amount]` with the amount a JSON integer when it is whole with scale 0 and
-/// a decimal string otherwise, reversed entry), the loan
-/// products, the loans and the koperasi state. Balances, per-day deltas,
-/// statement lines, the entry index and reversal links are rebuilt on load
-/// by posting the entries again. Loading checks what it rebuilds (known
-/// accounts and currencies, balanced entries, no id twice, reversals of
-/// earlier entries, loans of stored products) and returns a serde error for
-/// a damaged form, never a panic. The form is internal: a snapshot is only
-/// valid with the event schema version it was taken at
-/// ([`LedgerEvent`]'s `SCHEMA_VERSION`), and the store replays the journal
-/// when that version changes.
+/// in opening order; the currencies; every entry, in an order that
+/// reproduces each account's posting order, as `[id, day number,
+/// description, postings, reversed id]` with each posting `[account
+/// position, currency position, signed amount]` (ids and whole amounts are
+/// JSON integers, an id beyond 64 bits or an amount with decimal places a
+/// decimal string; never a float); the loan products; the loans; the
+/// koperasi state. Balances, per-day deltas, statement lines, the entry
+/// index and reversal links are rebuilt on load by posting each entry as it
+/// is read (accounts and currencies come first). Loading checks what it
+/// rebuilds (known accounts and currencies, balanced entries, no id twice,
+/// reversals of earlier entries, loans of stored products) and returns a
+/// serde error for a damaged form, never a panic. The form is internal: a
+/// snapshot is valid only with the event schema version it was taken at
+/// ([`LedgerEvent`]'s `SCHEMA_VERSION`); the store passes over a snapshot of
+/// another version and replays the journal.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
     books: Books,
@@ -113,8 +113,7 @@ impl serde::Serialize for Ledger {
 
 impl<'de> serde::Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let stored = stored::Stored::deserialize(deserializer)?;
-        Self::try_from(stored).map_err(serde::de::Error::custom)
+        stored::deserialize(deserializer)
     }
 }
 

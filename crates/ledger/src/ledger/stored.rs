@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use tangguh_core::{Currency, Money};
 
 use super::Ledger;
-use crate::account::{Account, Side};
-use crate::books::Books;
+use crate::account::{Account, AccountCode, Side};
 use crate::entry::{JournalEntry, Posting};
 use crate::ids::EntryId;
 use crate::koperasi::Koperasi;
@@ -105,7 +104,7 @@ impl<'de> Deserialize<'de> for Id {
 /// The source of truth of a [`Ledger`], compact: the balances, per-day
 /// deltas, account lines, entry index and reversal links are derived and
 /// rebuilt on load by posting the entries again, in the stored order.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub(super) struct Stored {
     /// The chart of accounts, in the order the accounts were opened.
     accounts: Vec<Account>,
@@ -136,16 +135,10 @@ fn damaged(what: impl Into<String>) -> Damaged {
     Damaged(what.into())
 }
 
-impl From<Ledger> for Stored {
-    fn from(ledger: Ledger) -> Self {
-        Self::from(&ledger)
-    }
-}
-
 impl From<&Ledger> for Stored {
     fn from(ledger: &Ledger) -> Self {
         let accounts: Vec<Account> = ledger.books.opened().cloned().collect();
-        let position: BTreeMap<&crate::account::AccountCode, u32> = accounts
+        let position: BTreeMap<&AccountCode, u32> = accounts
             .iter()
             .enumerate()
             .map(|(i, a)| (&a.code, u32::try_from(i).unwrap_or(u32::MAX)))
@@ -203,69 +196,203 @@ impl From<&Ledger> for Stored {
     }
 }
 
-impl TryFrom<Stored> for Ledger {
-    type Error = Damaged;
+/// Loads a ledger from its stored form, posting each entry as it is read
+/// (no list of all entries is built first). The accounts and currencies
+/// must come before the entries, as [`Stored`] writes them.
+pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Ledger, D::Error> {
+    const FIELDS: &[&str] = &["accounts", "currencies", "entries", "products", "loans", "koperasi"];
+    deserializer.deserialize_struct("Stored", FIELDS, LedgerVisitor)
+}
 
-    fn try_from(stored: Stored) -> Result<Self, Damaged> {
-        let mut books = Books::default();
-        for account in stored.accounts {
-            if books.account(&account.code).is_some() {
-                return Err(damaged(format!("account {} is opened twice", account.code)));
-            }
-            books.open(account);
-        }
-        let codes: Vec<_> = books.opened().map(|a| a.code.clone()).collect();
-        let mut ledger = Self { books, ..Self::default() };
-        ledger.entries.reserve(stored.entries.len());
-        for (Id(id), day, description, postings, reverses) in stored.entries {
-            let date = NaiveDate::from_num_days_from_ce_opt(day)
-                .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
-            let postings = postings
-                .into_iter()
-                .map(|(account, currency, Amount(amount))| {
-                    let code = usize::try_from(account)
-                        .ok()
-                        .and_then(|a| codes.get(a))
-                        .ok_or_else(|| damaged(format!("entry {id} names no account {account}")))?;
-                    let currency =
-                        stored.currencies.get(usize::from(currency)).ok_or_else(|| {
-                            damaged(format!("entry {id} names no currency {currency}"))
-                        })?;
-                    let side = if amount.is_sign_negative() { Side::Credit } else { Side::Debit };
-                    Ok(Posting::new(code.clone(), side, Money::new(amount.abs(), *currency)))
-                })
-                .collect::<Result<Vec<_>, Damaged>>()?;
-            let entry_id = EntryId::from_u128(id);
-            let reverses = reverses.map(|Id(r)| EntryId::from_u128(r));
-            let entry =
-                JournalEntry::try_from_parts(entry_id, date, description, postings, reverses)
-                    .map_err(|e| damaged(format!("entry {id}: {e}")))?;
-            if ledger.entries.contains_key(&entry_id) {
-                return Err(damaged(format!("entry {id} is stored twice")));
-            }
-            if let Some(original) = reverses {
-                if !ledger.entries.contains_key(&original) {
-                    return Err(damaged(format!("entry {id} reverses no earlier entry")));
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum Field {
+    Accounts,
+    Currencies,
+    Entries,
+    Products,
+    Loans,
+    Koperasi,
+}
+
+struct LedgerVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LedgerVisitor {
+    type Value = Ledger;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a stored ledger")
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Ledger, M::Error> {
+        use serde::de::Error;
+        let mut ledger = Ledger::default();
+        let mut codes: Option<Vec<AccountCode>> = None;
+        let mut currencies: Option<Vec<Currency>> = None;
+        let mut entries = false;
+        let mut products: Option<Vec<LoanProduct>> = None;
+        let mut loans: Option<Vec<Loan>> = None;
+        let mut koperasi: Option<Koperasi> = None;
+        let twice = |field: &'static str| M::Error::duplicate_field(field);
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Accounts => {
+                    if codes.is_some() {
+                        return Err(twice("accounts"));
+                    }
+                    for account in map.next_value::<Vec<Account>>()? {
+                        if ledger.books.account(&account.code).is_some() {
+                            return Err(M::Error::custom(damaged(format!(
+                                "account {} is opened twice",
+                                account.code
+                            ))));
+                        }
+                        ledger.books.open(account);
+                    }
+                    codes = Some(ledger.books.opened().map(|a| a.code.clone()).collect());
                 }
-                ledger.reversed_by.insert(original, entry_id);
+                Field::Currencies => {
+                    if currencies.is_some() {
+                        return Err(twice("currencies"));
+                    }
+                    currencies = Some(map.next_value()?);
+                }
+                Field::Entries => {
+                    if entries {
+                        return Err(twice("entries"));
+                    }
+                    let (Some(codes), Some(currencies)) = (&codes, &currencies) else {
+                        return Err(M::Error::custom(damaged(
+                            "the entries come before the accounts and currencies",
+                        )));
+                    };
+                    map.next_value_seed(EntriesSeed { ledger: &mut ledger, codes, currencies })?;
+                    entries = true;
+                }
+                Field::Products => {
+                    if products.is_some() {
+                        return Err(twice("products"));
+                    }
+                    products = Some(map.next_value()?);
+                }
+                Field::Loans => {
+                    if loans.is_some() {
+                        return Err(twice("loans"));
+                    }
+                    loans = Some(map.next_value()?);
+                }
+                Field::Koperasi => {
+                    if koperasi.is_some() {
+                        return Err(twice("koperasi"));
+                    }
+                    koperasi = Some(map.next_value()?);
+                }
             }
-            ledger.books.restore(&entry).map_err(|e| damaged(format!("entry {id}: {e}")))?;
-            ledger.entries.insert(entry_id, entry);
         }
-        for product in stored.products {
+        let missing = M::Error::missing_field;
+        if codes.is_none() {
+            return Err(missing("accounts"));
+        }
+        if !entries {
+            return Err(missing("entries"));
+        }
+        for product in products.ok_or_else(|| missing("products"))? {
             if ledger.products.insert(product.id, product).is_some() {
-                return Err(damaged("a loan product is stored twice"));
+                return Err(M::Error::custom(damaged("a loan product is stored twice")));
             }
         }
-        for loan in stored.loans {
+        for loan in loans.ok_or_else(|| missing("loans"))? {
             if !ledger.products.contains_key(&loan.product()) {
-                return Err(damaged(format!("loan {} names no stored product", loan.id())));
+                return Err(M::Error::custom(damaged(format!(
+                    "loan {} names no stored product",
+                    loan.id()
+                ))));
             }
             if let Some(loan) = ledger.loans.insert(loan.id(), loan) {
-                return Err(damaged(format!("loan {} is stored twice", loan.id())));
+                return Err(M::Error::custom(damaged(format!(
+                    "loan {} is stored twice",
+                    loan.id()
+                ))));
             }
         }
-        ledger.koperasi = stored.koperasi;
+        ledger.koperasi = koperasi.ok_or_else(|| missing("koperasi"))?;
         Ok(ledger)
     }
+}
+
+/// The entries of a stored ledger, posted to `ledger` one by one as read.
+struct EntriesSeed<'a> {
+    ledger: &'a mut Ledger,
+    codes: &'a [AccountCode],
+    currencies: &'a [Currency],
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for EntriesSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for EntriesSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of stored entries")
+    }
+
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        if let Some(n) = seq.size_hint() {
+            self.ledger.entries.reserve(n);
+        }
+        while let Some(entry) = seq.next_element::<StoredEntry>()? {
+            post(self.ledger, self.codes, self.currencies, entry)
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
+/// Posts one stored entry to `ledger` with every check of the stored form.
+fn post(
+    ledger: &mut Ledger,
+    codes: &[AccountCode],
+    currencies: &[Currency],
+    (Id(id), day, description, postings, reverses): StoredEntry,
+) -> Result<(), Damaged> {
+    let date = NaiveDate::from_num_days_from_ce_opt(day)
+        .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
+    let postings = postings
+        .into_iter()
+        .map(|(account, currency, Amount(amount))| {
+            let code = usize::try_from(account)
+                .ok()
+                .and_then(|a| codes.get(a))
+                .ok_or_else(|| damaged(format!("entry {id} names no account {account}")))?;
+            let currency = currencies
+                .get(usize::from(currency))
+                .ok_or_else(|| damaged(format!("entry {id} names no currency {currency}")))?;
+            let side = if amount.is_sign_negative() { Side::Credit } else { Side::Debit };
+            Ok(Posting::new(code.clone(), side, Money::new(amount.abs(), *currency)))
+        })
+        .collect::<Result<Vec<_>, Damaged>>()?;
+    let entry_id = EntryId::from_u128(id);
+    let reverses = reverses.map(|Id(r)| EntryId::from_u128(r));
+    let entry = JournalEntry::try_from_parts(entry_id, date, description, postings, reverses)
+        .map_err(|e| damaged(format!("entry {id}: {e}")))?;
+    if ledger.entries.contains_key(&entry_id) {
+        return Err(damaged(format!("entry {id} is stored twice")));
+    }
+    if let Some(original) = reverses {
+        if !ledger.entries.contains_key(&original) {
+            return Err(damaged(format!("entry {id} reverses no earlier entry")));
+        }
+        ledger.reversed_by.insert(original, entry_id);
+    }
+    ledger.books.restore(&entry).map_err(|e| damaged(format!("entry {id}: {e}")))?;
+    ledger.entries.insert(entry_id, entry);
+    Ok(())
 }

@@ -205,6 +205,21 @@ fn a_damaged_stored_form_is_an_error_not_a_panic() {
         v["entries"].as_array_mut().unwrap().insert(1, second);
     }));
     assert!(e.contains("overflow") || e.contains("entry"), "{e}");
+    // The entries before the chart they post to; a field twice, unknown or
+    // missing.
+    let parts = r#""currencies": [], "products": [], "loans": [], "koperasi": {"scheme": null,
+        "members": {}, "groups": {}, "group_of_loan": {}, "reliefs": {}}"#;
+    let text = format!(r#"{{"entries": [], "accounts": [], {parts}}}"#);
+    let e = serde_json::from_str::<Ledger>(&text).unwrap_err().to_string();
+    assert!(e.contains("entries come before the accounts"), "{e}");
+    let empty = format!(r#"{{"accounts": [], {parts}, "entries": []}}"#);
+    assert_eq!(serde_json::from_str::<Ledger>(&empty).unwrap(), Ledger::new());
+    let text = format!(r#"{{"accounts": [], "accounts": [], {parts}, "entries": []}}"#);
+    assert!(serde_json::from_str::<Ledger>(&text).unwrap_err().to_string().contains("duplicate"));
+    let text = format!(r#"{{"accounts": [], {parts}, "entries": [], "extra": 1}}"#);
+    assert!(serde_json::from_str::<Ledger>(&text).is_err());
+    let text = format!(r#"{{"accounts": [], {parts}}}"#);
+    assert!(serde_json::from_str::<Ledger>(&text).unwrap_err().to_string().contains("entries"));
     // Not a ledger at all.
     assert!(serde_json::from_str::<Ledger>("[1, 2]").is_err());
     assert!(serde_json::from_str::<Ledger>("{\"accounts\": 3}").is_err());
