@@ -94,6 +94,7 @@ mod policy;
 mod reports;
 mod roster;
 mod schedule;
+mod stored;
 mod volunteer;
 
 pub use assignment::{Assignment, AssignmentOrigin, AssignmentStatus, OverridableRule, Override};

@@ -38,6 +38,10 @@ pub const MAX_MANUAL_MINUTES: u32 = 31 * 24 * 60;
 /// intervals; nothing overrides this), rests at least the policy's minimum
 /// between shifts and stays within the maximum hours per rolling 24 h and 7
 /// days (a coordinator's recorded [`Override`] may lift those two).
+///
+/// It serialises (for snapshots) as its records only; the lookup indexes
+/// are rebuilt, and the records checked against each other, when it is
+/// deserialised (see its `Deserialize` impl).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Roster {
     pub(crate) policy: RosterPolicy,

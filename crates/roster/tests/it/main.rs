@@ -20,6 +20,7 @@ mod invariants;
 mod matching;
 mod replay;
 mod rules;
+mod snapshot;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
