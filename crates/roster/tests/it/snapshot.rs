@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use tangguh_core::{Aggregate, Context};
 use tangguh_roster::{Roster, RosterCommand};
 
-use crate::invariants::{assert_invariants, op, run_scenario, shifts};
+use crate::invariants::{Op, assert_invariants, op, run_scenario, shifts};
 use crate::*;
 
 fn round_trip(roster: &Roster) -> Roster {
@@ -111,6 +111,32 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_busy_roster_round_trips() {
+    let specs =
+        [(0, 6, 3, true), (4, 6, 2, false), (10, 4, 2, true), (20, 8, 3, false), (30, 9, 2, true)];
+    let mut ops = Vec::new();
+    for v in 0..8 {
+        for s in 0..5 {
+            ops.push(Op::Assign { volunteer: v, shift: s, lifts: ((v + s) % 4) as u8 });
+        }
+    }
+    ops.push(Op::AutoFill { confirm: true });
+    for a in 0..16 {
+        ops.push(Op::CheckIn { assignment: a });
+        if a % 3 == 0 {
+            ops.push(Op::CheckOut { assignment: a, minutes: Some(120) });
+        }
+    }
+    let w = run_scenario(&specs, &ops);
+    let roster = w.roster();
+    assert!(roster.assignments().filter(|a| a.status.is_committed()).count() >= 5);
+    assert!(!roster.hours().is_empty());
+    let loaded = round_trip(roster);
+    assert_eq!(&loaded, roster);
+    assert_invariants(&loaded);
 }
 
 /// A roster with two committed assignments of one volunteer (shifts 0-4 h
