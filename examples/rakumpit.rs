@@ -93,6 +93,15 @@ fn try_main() -> Result<(), Box<dyn std::error::Error>> {
             phase,
             district.today()
         );
+        for (stream, opened) in district.opened() {
+            match opened.snapshot {
+                Some(at) => println!(
+                    "  {stream:<28} from its snapshot at record {at}, {} replayed",
+                    opened.replayed
+                ),
+                None => println!("  {stream:<28} replayed in full ({} records)", opened.replayed),
+            }
+        }
     }
     let summary = district.run_next(&mut Bars { bar: None })?;
     print_report(&district, &summary);

@@ -9,7 +9,8 @@
 //! that already holds a year, the next quarter (repayments resumed, another
 //! flood elsewhere). Every change goes through a [`Book`] and is durable in
 //! the store before it is applied, so a second run starts from exactly where
-//! the first stopped.
+//! the first stopped. After each phase the four books are snapshotted, so
+//! reopening loads the snapshots and replays only what came after them.
 //!
 //! The same code runs the main example (`cargo run --release --example
 //! rakumpit`) and the scenario's integration test (smaller seed).
@@ -51,7 +52,7 @@ use tangguh_roster::{
     AssignmentId, AssignmentStatus, BackgroundCheck, Post, PostKind, Roster, RosterCommand,
     RosterError, Shift, VolunteerId, VolunteerProfile, VolunteerStatus,
 };
-use tangguh_store::{SqliteJournal, Store, StoreError};
+use tangguh_store::{OpenReport, SqliteJournal, Store, StoreError};
 
 use crate::resilience::{ReportScope, ResilienceReport, resilience_report};
 use crate::wiring::{credential_commands, relief_candidates};
@@ -163,7 +164,17 @@ pub struct Rakumpit {
     gazetteer: Gazetteer,
     actor: Actor,
     options: ScenarioOptions,
+    opened: Vec<(&'static str, OpenReport)>,
 }
+
+/// The four books' streams.
+const REGISTRY: &str = "registry/62.71.05";
+const ROSTER: &str = "roster/62.71.05";
+const CURRICULUM: &str = "curriculum/62.71";
+const LEDGER: &str = "ledger/koperasi-tangguh";
+/// Snapshots kept per stream: the newest, and one before it in case the
+/// newest is found damaged.
+const SNAPSHOTS_KEPT: u64 = 2;
 
 impl std::fmt::Debug for Rakumpit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -274,21 +285,28 @@ fn run_all<A: Aggregate>(
 }
 
 impl Rakumpit {
-    /// Creates or reopens the store at `path` and replays its four books.
+    /// Creates or reopens the store at `path` and opens its four books, each
+    /// from its newest usable snapshot plus the records after it (see
+    /// [`Rakumpit::opened`]).
     ///
     /// # Errors
     ///
     /// [`ScenarioError::Store`] if the file cannot be opened (another process
-    /// writing it, a damaged file); [`ScenarioError::Journal`] if a journal
-    /// cannot be replayed.
+    /// writing it, a damaged file) or a journal cannot be replayed.
     pub fn open(path: &Path, options: ScenarioOptions) -> Result<Self, ScenarioError> {
         let store = Store::open(path)?;
         let clock = Arc::new(FixedClock::new(at_wib(date(2026, 1, 5)?, 8)?));
         let dyn_clock: Arc<dyn Clock> = clock.clone();
-        let registry = Book::open(store.journal("registry/62.71.05")?, dyn_clock.clone())?;
-        let roster = Book::open(store.journal("roster/62.71.05")?, dyn_clock.clone())?;
-        let curriculum = Book::open(store.journal("curriculum/62.71")?, dyn_clock.clone())?;
-        let ledger = Book::open(store.journal("ledger/koperasi-tangguh")?, dyn_clock)?;
+        let (registry, registry_opened) = store.open_book(REGISTRY, dyn_clock.clone())?;
+        let (roster, roster_opened) = store.open_book(ROSTER, dyn_clock.clone())?;
+        let (curriculum, curriculum_opened) = store.open_book(CURRICULUM, dyn_clock.clone())?;
+        let (ledger, ledger_opened) = store.open_book(LEDGER, dyn_clock)?;
+        let opened = vec![
+            (REGISTRY, registry_opened),
+            (ROSTER, roster_opened),
+            (CURRICULUM, curriculum_opened),
+            (LEDGER, ledger_opened),
+        ];
         let this = Self {
             store,
             clock,
@@ -300,6 +318,7 @@ impl Rakumpit {
             gazetteer: Gazetteer::palangka_raya(),
             actor: Actor::try_new("scenario:rakumpit")?,
             options,
+            opened,
         };
         // Reopened: the clock resumes at the latest recorded time.
         if let Some(last) = this.last_recorded_at()? {
@@ -320,6 +339,30 @@ impl Rakumpit {
         note(last_time(&self.curriculum)?);
         note(last_time(&self.ledger)?);
         Ok(latest)
+    }
+
+    /// How each book was opened: its stream, the snapshot it was loaded
+    /// from (if any) and how many records were replayed after it.
+    #[must_use]
+    pub fn opened(&self) -> &[(&'static str, OpenReport)] {
+        &self.opened
+    }
+
+    /// Saves a snapshot of each of the four books at its last record and
+    /// keeps the newest two per stream.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError::Store`] if a snapshot cannot be written.
+    pub fn snapshot(&self) -> Result<(), ScenarioError> {
+        self.store.snapshot_book(&self.registry)?;
+        self.store.snapshot_book(&self.roster)?;
+        self.store.snapshot_book(&self.curriculum)?;
+        self.store.snapshot_book(&self.ledger)?;
+        for stream in [REGISTRY, ROSTER, CURRICULUM, LEDGER] {
+            self.store.prune_snapshots(stream, SNAPSHOTS_KEPT)?;
+        }
+        Ok(())
     }
 
     /// The store's file.
@@ -399,7 +442,8 @@ impl Rakumpit {
         Ok(())
     }
 
-    /// Runs the next phase and returns its summary.
+    /// Runs the next phase, snapshots the four books and returns the
+    /// phase's summary.
     ///
     /// # Errors
     ///
@@ -411,7 +455,9 @@ impl Rakumpit {
         } else {
             self.next_quarter(phase, progress)?;
         }
-        self.flood(phase, progress)
+        let summary = self.flood(phase, progress)?;
+        self.snapshot()?;
+        Ok(summary)
     }
 
     // ------------------------------------------------------------ the year
