@@ -154,48 +154,42 @@ impl Store {
         let journal = self.journal::<A::Event>(stream)?;
         let mut report = OpenReport::default();
         let version = <A::Event as tangguh_core::DomainEvent>::SCHEMA_VERSION;
-        let candidates = self.snapshots_of(stream)?;
         let mut start: Option<(A, u64)> = None;
-        for snap in candidates {
-            let snap = match snap {
-                Ok(snap) => snap,
+        // Newest first; a snapshot's state is read only once its cheap
+        // checks pass, so older snapshots cost nothing.
+        for head in self.snapshot_heads(stream)? {
+            let head = match head {
+                Ok(head) => head,
                 Err(rejected) => {
                     report.rejected.push(rejected);
                     continue;
                 }
             };
-            let reject = |reason: String| RejectedSnapshot { sequence: snap.sequence, reason };
-            let current = if snap.sequence == 0 {
+            let reject = |reason: String| RejectedSnapshot { sequence: head.sequence, reason };
+            let current = if head.sequence == 0 {
                 Some(codec::GENESIS.to_owned())
             } else {
-                self.hash_of(stream, snap.sequence)?
+                self.hash_of(stream, head.sequence)?
             };
-            let expected = codec::snapshot_hash(
-                stream,
-                snap.sequence,
-                snap.schema_version,
-                &snap.chain_hash,
-                &snap.state_json,
-            );
-            if expected != snap.hash {
-                report.rejected.push(reject("its hash does not match its content".into()));
-            } else if current.as_deref() != Some(snap.chain_hash.as_str()) {
+            if current.as_deref() != Some(head.chain_hash.as_str()) {
                 report
                     .rejected
                     .push(reject("it does not match the journal record it was taken at".into()));
-            } else if snap.schema_version != version {
+                continue;
+            }
+            if head.schema_version != version {
                 report.rejected.push(reject(format!(
                     "it was written for event schema version {}, this build has {version}",
-                    snap.schema_version
+                    head.schema_version
                 )));
-            } else {
-                match serde_json::from_str::<A>(&snap.state_json) {
-                    Ok(state) => {
-                        start = Some((state, snap.sequence));
-                        break;
-                    }
-                    Err(e) => report.rejected.push(reject(format!("its state is not valid: {e}"))),
+                continue;
+            }
+            match self.load_snapshot::<A>(stream, &head)? {
+                Ok(state) => {
+                    start = Some((state, head.sequence));
+                    break;
                 }
+                Err(reason) => report.rejected.push(reject(reason)),
             }
         }
         let (state, through) = start.unwrap_or_else(|| (A::default(), 0));
@@ -206,15 +200,16 @@ impl Store {
         Ok((book, report))
     }
 
-    fn snapshots_of(
+    /// The snapshots of `stream`, newest first, without their states.
+    fn snapshot_heads(
         &self,
         stream: &str,
-    ) -> Result<Vec<Result<SnapshotRow, RejectedSnapshot>>, StoreError> {
+    ) -> Result<Vec<Result<SnapshotHead, RejectedSnapshot>>, StoreError> {
         let conn = self.shared.conn();
         let sql = |e: rusqlite::Error| self.shared.sql(&e);
         let mut stmt = conn
             .prepare(
-                "SELECT sequence, schema_version, chain_hash, state_json, hash FROM snapshots
+                "SELECT sequence, schema_version, chain_hash, hash FROM snapshots
                  WHERE stream = ?1 ORDER BY sequence DESC",
             )
             .map_err(sql)?;
@@ -222,12 +217,11 @@ impl Store {
             .query_map([stream], |r| {
                 let sequence = to_u64(r.get(0)?);
                 let row = (|| {
-                    Ok(SnapshotRow {
+                    Ok(SnapshotHead {
                         sequence,
                         schema_version: r.get(1)?,
                         chain_hash: r.get(2)?,
-                        state_json: r.get(3)?,
-                        hash: r.get(4)?,
+                        hash: r.get(3)?,
                     })
                 })();
                 Ok(row.map_err(|e: rusqlite::Error| RejectedSnapshot {
@@ -237,6 +231,61 @@ impl Store {
             })
             .map_err(sql)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(sql)
+    }
+
+    /// Reads the state of the snapshot `head` names, checks it against its
+    /// hash and deserialises it: the outer error is the storage's, the
+    /// inner one why the snapshot is passed over.
+    ///
+    /// The text is used where SQLite holds it, not copied; a large one is
+    /// hashed on a second thread while it is parsed.
+    fn load_snapshot<A: DeserializeOwned>(
+        &self,
+        stream: &str,
+        head: &SnapshotHead,
+    ) -> Result<Result<A, String>, StoreError> {
+        /// Below this size a second thread costs more than it saves.
+        const PARALLEL_FROM: usize = 1 << 20;
+        let conn = self.shared.conn();
+        let loaded = conn
+            .query_row(
+                "SELECT state_json FROM snapshots WHERE stream = ?1 AND sequence = ?2",
+                params![stream, to_i64(head.sequence)],
+                |r| {
+                    let Ok(text) = r.get_ref(0)?.as_str() else {
+                        return Ok(Err("its state cannot be read as text".to_owned()));
+                    };
+                    let hash = || {
+                        codec::snapshot_hash(
+                            stream,
+                            head.sequence,
+                            head.schema_version,
+                            &head.chain_hash,
+                            text,
+                        )
+                    };
+                    let (expected, parsed) = if text.len() < PARALLEL_FROM {
+                        (hash(), serde_json::from_str::<A>(text))
+                    } else {
+                        std::thread::scope(|scope| {
+                            let hashing = scope.spawn(hash);
+                            let parsed = serde_json::from_str::<A>(text);
+                            let expected = hashing
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                            (expected, parsed)
+                        })
+                    };
+                    Ok(if expected != head.hash {
+                        Err("its hash does not match its content".to_owned())
+                    } else {
+                        parsed.map_err(|e| format!("its state is not valid: {e}"))
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.shared.sql(&e))?;
+        Ok(loaded.unwrap_or_else(|| Err("it was deleted while the book was opened".to_owned())))
     }
 
     fn hash_of(&self, stream: &str, sequence: u64) -> Result<Option<String>, StoreError> {
@@ -251,10 +300,9 @@ impl Store {
     }
 }
 
-struct SnapshotRow {
+struct SnapshotHead {
     sequence: u64,
     schema_version: u32,
     chain_hash: String,
-    state_json: String,
     hash: String,
 }

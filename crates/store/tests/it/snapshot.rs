@@ -154,3 +154,51 @@ fn an_unreadable_snapshot_row_is_reported_not_used() {
     assert_eq!(report.rejected[0].sequence, 2);
     assert!(report.rejected[0].reason.contains("cannot be read"), "{:?}", report.rejected);
 }
+
+/// A state large enough (over 1 MiB of JSON) that its hash is checked on a
+/// second thread while it is parsed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Padded {
+    deposits: u64,
+    pad: String,
+}
+
+impl Aggregate for Padded {
+    type Command = ();
+    type Event = SavingsEvent;
+    type Error = SavingsError;
+    fn decide(&self, (): &(), _: &Context) -> Result<Vec<SavingsEvent>, SavingsError> {
+        Ok(Vec::new())
+    }
+    fn apply(&mut self, _: &SavingsEvent) {
+        self.deposits += 1;
+    }
+}
+
+#[test]
+fn a_large_snapshot_is_hash_checked_while_parsed() {
+    let dir = TempDir::new("snap-large");
+    filled(&dir, &[], 4);
+    let store = Store::open(dir.db()).unwrap();
+    let big = Padded { deposits: 3, pad: "x".repeat(3 << 20) };
+    store.save_snapshot("savings", 3, &big).unwrap();
+    let (book, report) = store.open_book::<Padded>("savings", clock()).unwrap();
+    assert_eq!((report.snapshot, report.replayed), (Some(3), 1));
+    assert_eq!(book.state(), &Padded { deposits: 4, pad: big.pad.clone() });
+    drop(book);
+    drop(store);
+    // One byte changed deep inside: still valid JSON, but not what was hashed.
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    conn.execute(
+        "UPDATE snapshots SET state_json = substr(state_json, 1, 2000000) || 'y' ||
+           substr(state_json, 2000002) WHERE sequence = 3",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(dir.db()).unwrap();
+    let (book, report) = store.open_book::<Padded>("savings", clock()).unwrap();
+    assert_eq!((report.snapshot, report.replayed), (None, 4));
+    assert_eq!(book.state().deposits, 4);
+    assert!(report.rejected[0].reason.contains("hash does not match"), "{:?}", report.rejected);
+}
