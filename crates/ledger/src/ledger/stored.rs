@@ -345,16 +345,55 @@ impl<'de> serde::de::Visitor<'de> for EntriesSeed<'_> {
     }
 
     fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        use serde::de::Error;
+        let Self { ledger, codes, currencies } = self;
         if let Some(n) = seq.size_hint() {
-            self.ledger.entries.reserve(n);
+            ledger.entries.reserve(n);
         }
-        while let Some(entry) = seq.next_element::<StoredEntry>()? {
-            post(self.ledger, self.codes, self.currencies, entry)
-                .map_err(serde::de::Error::custom)?;
+        // A small ledger is posted as it is read.
+        for _ in 0..BATCH {
+            let Some(entry) = seq.next_element::<StoredEntry>()? else { return Ok(()) };
+            post(ledger, codes, currencies, entry).map_err(S::Error::custom)?;
         }
-        Ok(())
+        // A large one is read on this thread and posted on a second, batch
+        // by batch, so parsing and rebuilding the books overlap.
+        std::thread::scope(|scope| {
+            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<StoredEntry>>(4);
+            let poster = scope.spawn(move || {
+                for batch in received {
+                    for entry in batch {
+                        post(ledger, codes, currencies, entry)?;
+                    }
+                }
+                Ok::<(), Damaged>(())
+            });
+            let read = (|| {
+                loop {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    while batch.len() < BATCH {
+                        match seq.next_element::<StoredEntry>()? {
+                            Some(entry) => batch.push(entry),
+                            None => break,
+                        }
+                    }
+                    let last = batch.len() < BATCH;
+                    // The poster stops taking batches at a damaged entry:
+                    // its error is the one to report.
+                    if batches.send(batch).is_err() || last {
+                        return Ok(());
+                    }
+                }
+            })();
+            drop(batches);
+            let posted = poster.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            posted.map_err(S::Error::custom)?;
+            read
+        })
     }
 }
+
+/// Entries per batch handed from the reading thread to the posting one.
+const BATCH: usize = 4096;
 
 /// Posts one stored entry to `ledger` with every check of the stored form.
 fn post(

@@ -224,3 +224,47 @@ fn a_damaged_stored_form_is_an_error_not_a_panic() {
     assert!(serde_json::from_str::<Ledger>("[1, 2]").is_err());
     assert!(serde_json::from_str::<Ledger>("{\"accounts\": 3}").is_err());
 }
+
+/// A ledger of more entries than the loader posts before it hands the rest
+/// to a second thread.
+fn large() -> Ledger {
+    let mut l = chart();
+    for i in 1..=10_000u128 {
+        let day = d(2026, 1, 1) + chrono::Days::new(u64::try_from(i % 300).unwrap());
+        let (from, to) = if i % 3 == 0 { (BANK, KAS) } else { (KAS, BANK) };
+        let amount = i64::try_from(1_000 + i % 977).unwrap();
+        run(&mut l, LedgerCommand::Post(entry(i, day, from, to, amount))).unwrap();
+    }
+    l
+}
+
+#[test]
+fn a_large_ledger_loads_on_two_threads_the_same() {
+    let ledger = large();
+    let text = serde_json::to_string(&ledger).unwrap();
+    let restored: Ledger = serde_json::from_str(&text).unwrap();
+    assert_eq!(restored, ledger);
+    assert_eq!(serde_json::to_string(&restored).unwrap(), text);
+}
+
+#[test]
+fn a_large_ledger_damaged_late_is_an_error_not_a_panic() {
+    let ledger = large();
+    let mut v = serde_json::to_value(&ledger).unwrap();
+    // Past the first batch, and the very last entry.
+    for at in [6_000usize, 9_999] {
+        let mut broken = v.clone();
+        broken["entries"][at][3][0][0] = json!(999);
+        let text = serde_json::to_string(&broken).unwrap();
+        let e = serde_json::from_str::<Ledger>(&text).unwrap_err().to_string();
+        assert!(e.contains("names no account 999"), "{e}");
+    }
+    // Text cut off in the middle of the entries.
+    let text = serde_json::to_string(&v).unwrap();
+    let cut = text.len() * 3 / 4;
+    assert!(serde_json::from_str::<Ledger>(&text[..cut]).is_err());
+    // A syntax error late in the entries.
+    v["entries"][8_000][1] = json!("not a day");
+    let e = serde_json::from_str::<Ledger>(&serde_json::to_string(&v).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("invalid type"), "{e}");
+}
