@@ -836,6 +836,16 @@ impl Registry {
 
     // ---- apply helpers ---------------------------------------------------------------
 
+    /// Indexes the NIKs of `people`, about to be inserted in this order.
+    fn index_niks<'a>(&mut self, people: impl Iterator<Item = &'a NewPerson> + Clone) {
+        self.index.niks.reserve(people.clone().count());
+        for (k, p) in people.enumerate() {
+            if let Some(nik) = p.nik {
+                self.index.niks.insert(nik, ix(self.people.len().saturating_add(k)));
+            }
+        }
+    }
+
     fn insert_person(&mut self, p: &NewPerson) -> u32 {
         let i = ix(self.people.len());
         let mut person = Person::new(p.id, p.name.clone(), p.birth_date, p.sex);
@@ -852,9 +862,6 @@ impl Registry {
             active: None,
         });
         self.index.people.insert(p.id, i);
-        if let Some(nik) = p.nik {
-            self.index.niks.insert(nik, i);
-        }
         i
     }
 
@@ -1253,6 +1260,10 @@ impl Aggregate for Registry {
                     x.geo = c.geo;
                     x.consent.clone_from(&c.consent);
                 }
+                // The NIKs first, together, so that the index's cache misses
+                // overlap; the people take the next positions in order.
+                let people = std::iter::once(&c.head).chain(c.members.iter().map(|m| &m.person));
+                self.index_niks(people.clone());
                 let p = self.insert_person(&c.head);
                 self.start(p, h, Relationship::Head, c.date, JoinReason::Registration);
                 for m in &c.members {
@@ -1263,7 +1274,10 @@ impl Aggregate for Registry {
             E::MemberAdded(c) => {
                 let Some(h) = self.household_ix(c.household) else { return };
                 let p = match &c.member {
-                    Joining::New(p) => self.insert_person(p),
+                    Joining::New(p) => {
+                        self.index_niks(std::iter::once(p));
+                        self.insert_person(p)
+                    }
                     Joining::Existing(id) => {
                         let Some(p) = self.person_ix(*id) else { return };
                         p
