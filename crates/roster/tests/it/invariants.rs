@@ -132,14 +132,14 @@ pub fn op() -> impl Strategy<Value = Op> {
 }
 
 /// Shifts: (start hour, length hours, headcount, needs the skill).
-pub fn shifts() -> impl Strategy<Value = Vec<(i64, i64, u16, bool)>> {
+pub fn shifts() -> impl Strategy<Value = Vec<ShiftSpec>> {
     proptest::collection::vec((0i64..96, 1i64..10, 1u16..4, any::<bool>()), 1..8)
 }
 
 /// Runs a scenario: volunteers are two engagements of one person, two
 /// single people, one never activated, one without the skill, and the
 /// coordinator. Commands that are refused are simply refused.
-pub fn run_scenario(shift_specs: &[(i64, i64, u16, bool)], ops: &[Op]) -> World {
+pub fn run_scenario(shift_specs: &[ShiftSpec], ops: &[Op]) -> World {
     let policy = RosterPolicy::default().with_max_minutes(12 * 60, 30 * 60);
     let mut w = World::with_roster(Roster::with_policy(policy));
     let skilled = |p: VolunteerProfile| p.with_skill(code("S"), 2);
@@ -242,10 +242,20 @@ proptest! {
     }
 }
 
-#[test]
-fn a_fixed_busy_scenario_keeps_the_invariants() {
-    let specs =
-        [(0, 6, 3, true), (4, 6, 2, false), (10, 4, 2, true), (20, 8, 3, false), (30, 9, 2, true)];
+/// A shift of a scenario: start and length (as `World::shift_with` takes
+/// them), headcount, and whether it needs skill `S`.
+pub type ShiftSpec = (i64, i64, u16, bool);
+
+/// Five overlapping shifts, eight volunteers assigned to each, then a
+/// confirmed auto-fill: a busy fixed scenario.
+pub fn busy_scenario() -> (Vec<ShiftSpec>, Vec<Op>) {
+    let specs = vec![
+        (0, 6, 3, true),
+        (4, 6, 2, false),
+        (10, 4, 2, true),
+        (20, 8, 3, false),
+        (30, 9, 2, true),
+    ];
     let mut ops = Vec::new();
     for v in 0..8 {
         for s in 0..5 {
@@ -253,6 +263,12 @@ fn a_fixed_busy_scenario_keeps_the_invariants() {
         }
     }
     ops.push(Op::AutoFill { confirm: true });
+    (specs, ops)
+}
+
+#[test]
+fn a_fixed_busy_scenario_keeps_the_invariants() {
+    let (specs, ops) = busy_scenario();
     let w = run_scenario(&specs, &ops);
     assert_invariants(w.roster());
     assert!(w.roster().assignments().filter(|a| a.status.is_committed()).count() >= 5);

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use tangguh_core::{Aggregate, Context};
 use tangguh_roster::{Roster, RosterCommand};
 
-use crate::invariants::{Op, assert_invariants, op, run_scenario, shifts};
+use crate::invariants::{Op, assert_invariants, busy_scenario, op, run_scenario, shifts};
 use crate::*;
 
 fn round_trip(roster: &Roster) -> Roster {
@@ -115,15 +115,7 @@ proptest! {
 
 #[test]
 fn a_busy_roster_round_trips() {
-    let specs =
-        [(0, 6, 3, true), (4, 6, 2, false), (10, 4, 2, true), (20, 8, 3, false), (30, 9, 2, true)];
-    let mut ops = Vec::new();
-    for v in 0..8 {
-        for s in 0..5 {
-            ops.push(Op::Assign { volunteer: v, shift: s, lifts: ((v + s) % 4) as u8 });
-        }
-    }
-    ops.push(Op::AutoFill { confirm: true });
+    let (specs, mut ops) = busy_scenario();
     for a in 0..16 {
         ops.push(Op::CheckIn { assignment: a });
         if a % 3 == 0 {
