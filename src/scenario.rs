@@ -7,7 +7,7 @@
 //! hours, then a flood on the Rungan river hitting three kelurahan, with
 //! impact recording, auto-filled shifts and an assistance round); on a store
 //! that already holds a year, the next quarter (repayments resumed, another
-//! flood elsewhere). Every change goes through a [`Book`] and is durable in
+//! flood elsewhere). Every change goes through a [`Book`](tangguh_core::Book) and is durable in
 //! the store before it is applied, so a second run starts from exactly where
 //! the first stopped. After each phase the four books are snapshotted, so
 //! reopening loads the snapshots and replays only what came after them.
@@ -24,8 +24,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use tangguh_core::{
-    Actor, Aggregate, BirthDate, Book, BookError, CertificateNumber, Clock, CompetencyCode,
-    Currency, FixedClock, Gazetteer, Hazard, IdGenerator, IncidentId, Money, Name, Organization,
+    Actor, Aggregate, BirthDate, BookError, CertificateNumber, Clock, CompetencyCode, Currency,
+    FixedClock, Gazetteer, Hazard, IdGenerator, IncidentId, Money, Name, Organization,
     OrganizationId, OrganizationKind, PersonId, RegionCode, Submission, ValidationError, wib,
 };
 use tangguh_curriculum::{
@@ -52,13 +52,13 @@ use tangguh_roster::{
     AssignmentId, AssignmentStatus, BackgroundCheck, Post, PostKind, Roster, RosterCommand,
     RosterError, Shift, VolunteerId, VolunteerProfile, VolunteerStatus,
 };
-use tangguh_store::{OpenReport, SqliteJournal, Store, StoreError};
+use tangguh_store::{OpenReport, Store, StoreError};
 
 use crate::resilience::{ReportScope, ResilienceReport, resilience_report};
 use crate::wiring::{credential_commands, relief_candidates};
 
 /// A book of the scenario, on its SQLite stream.
-pub type StoreBook<A> = Book<A, SqliteJournal<<A as Aggregate>::Event>>;
+pub use tangguh_store::StoreBook;
 
 /// Why the scenario stopped. Every change before it is durable.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +82,7 @@ pub enum ScenarioError {
     /// A ledger computation failed.
     #[error("ledger computation")]
     LedgerQuery(#[from] LedgerError),
-    /// Opening a journal failed.
+    /// Reading a journal failed.
     #[error("journal")]
     Journal(#[from] tangguh_core::JournalError),
     /// A value built by the scenario was invalid (a bug in the scenario).
