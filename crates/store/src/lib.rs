@@ -141,6 +141,8 @@
 //!     chain_hash TEXT NOT NULL,         -- hash of record `sequence`
 //!     state_json TEXT NOT NULL, hash TEXT NOT NULL,
 //!     PRIMARY KEY (stream, sequence));
+//! CREATE INDEX snapshot_heads     -- a snapshot without its state, to choose one
+//!     ON snapshots (stream, sequence, schema_version, chain_hash, hash);
 //! ```
 //!
 //! Events are read through

@@ -207,12 +207,7 @@ impl Store {
     ) -> Result<Vec<Result<SnapshotHead, RejectedSnapshot>>, StoreError> {
         let conn = self.shared.conn();
         let sql = |e: rusqlite::Error| self.shared.sql(&e);
-        let mut stmt = conn
-            .prepare(
-                "SELECT sequence, schema_version, chain_hash, hash FROM snapshots
-                 WHERE stream = ?1 ORDER BY sequence DESC",
-            )
-            .map_err(sql)?;
+        let mut stmt = conn.prepare(HEADS).map_err(sql)?;
         let rows = stmt
             .query_map([stream], |r| {
                 let sequence = to_u64(r.get(0)?);
@@ -300,9 +295,32 @@ impl Store {
     }
 }
 
+/// A stream's snapshots without their states, newest first: answered from
+/// the `snapshot_heads` index alone (see the schema).
+const HEADS: &str = "SELECT sequence, schema_version, chain_hash, hash FROM snapshots
+                     WHERE stream = ?1 ORDER BY sequence DESC";
+
 struct SnapshotHead {
     sequence: u64,
     schema_version: u32,
     chain_hash: String,
     hash: String,
+}
+
+#[cfg(test)]
+mod tests {
+    /// Listing the snapshots reads the covering index, never the rows (and
+    /// so never a state's overflow pages).
+    #[test]
+    fn the_snapshot_heads_come_from_the_covering_index() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::sqlite::SCHEMA).unwrap();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", super::HEADS)).unwrap();
+        let plan: Vec<String> =
+            stmt.query_map(["s"], |r| r.get(3)).unwrap().collect::<Result<_, _>>().unwrap();
+        assert!(
+            plan.iter().any(|step| step.contains("USING COVERING INDEX snapshot_heads")),
+            "{plan:?}"
+        );
+    }
 }

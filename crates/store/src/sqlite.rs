@@ -22,7 +22,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// is released between chunks, so a long replay does not block writers).
 const READ_CHUNK: i64 = 2048;
 
-const SCHEMA: &str = "
+pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS snapshots (
     hash           TEXT    NOT NULL,
     PRIMARY KEY (stream, sequence)
 );
+-- Every column of a snapshot but its state, so that listing a stream's
+-- snapshots (newest first, to pick one) reads this index and not the states:
+-- `hash` follows `state_json` in the row, and reaching it there means walking
+-- every overflow page of the state.
+CREATE INDEX IF NOT EXISTS snapshot_heads
+    ON snapshots (stream, sequence, schema_version, chain_hash, hash);
 ";
 
 /// How to open a [`Store`].
