@@ -283,9 +283,16 @@ impl From<JournalEntry> for EntryData {
 }
 
 fn check_description(description: &str) -> Result<(), LedgerError> {
-    if description.chars().any(char::is_control)
-        || description.chars().count() > MAX_DESCRIPTION_LEN
-    {
+    // The common case, ASCII text no longer in bytes than the limit in
+    // characters, is checked byte by byte.
+    let fine = if description.is_ascii() {
+        description.len() <= MAX_DESCRIPTION_LEN
+            && !description.bytes().any(|b| b.is_ascii_control())
+    } else {
+        !description.chars().any(char::is_control)
+            && description.chars().count() <= MAX_DESCRIPTION_LEN
+    };
+    if !fine {
         return Err(LedgerError::InvalidDescription {
             excerpt: description.chars().take(40).collect(),
         });
@@ -309,7 +316,10 @@ fn check_postings(postings: &[Posting]) -> Result<(), LedgerError> {
             });
         }
         let currency = p.amount.currency();
-        if amount.normalize().scale() > currency.minor_digits() {
+        // Normalising only lowers the scale: most amounts need not be.
+        if amount.scale() > currency.minor_digits()
+            && amount.normalize().scale() > currency.minor_digits()
+        {
             return Err(LedgerError::TooManyDecimals { amount: p.amount });
         }
         let signed = match p.side {
