@@ -9,10 +9,11 @@ use chrono::NaiveDate;
 use foldhash::fast::RandomState;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use tangguh_core::{Currency, Money};
 
 use crate::account::{Account, AccountCode, AccountType, Side};
-use crate::entry::JournalEntry;
+use crate::entry::{JournalEntry, Posting};
 use crate::error::LedgerError;
 use crate::ids::EntryId;
 
@@ -40,7 +41,7 @@ struct AccountBook {
 
 /// The new totals one entry would give one (account, currency).
 #[derive(Clone, Copy, Debug)]
-struct Effect {
+pub(crate) struct Effect {
     account: usize,
     currency: Currency,
     debits: Decimal,
@@ -50,69 +51,15 @@ struct Effect {
     delta: Decimal,
 }
 
-impl Effect {
-    /// Filler for the unused slots of [`Effects`].
-    const EMPTY: Self = Self {
-        account: 0,
-        currency: Currency::IDR,
-        debits: Decimal::ZERO,
-        credits: Decimal::ZERO,
-        net: Decimal::ZERO,
-        delta: Decimal::ZERO,
-    };
-}
-
 /// How many (account, currency) effects [`Effects`] holds without
 /// allocating: most entries touch two to four accounts.
 const INLINE_EFFECTS: usize = 4;
 
 /// The effects of one entry, one per (account, currency) it touches, in
-/// order of first posting. Kept inline for up to [`INLINE_EFFECTS`], so
-/// checking and posting an ordinary entry does not allocate.
-#[derive(Debug)]
-pub(crate) struct Effects {
-    inline: [Effect; INLINE_EFFECTS],
-    /// How many of `inline` are in use (when `spilled` is empty).
-    len: usize,
-    /// Every effect, once there are more than fit inline.
-    spilled: Vec<Effect>,
-}
-
-impl Effects {
-    pub(crate) fn new() -> Self {
-        Self { inline: [Effect::EMPTY; INLINE_EFFECTS], len: 0, spilled: Vec::new() }
-    }
-
-    fn as_slice(&self) -> &[Effect] {
-        if self.spilled.is_empty() {
-            self.inline.get(..self.len).unwrap_or_default()
-        } else {
-            &self.spilled
-        }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [Effect] {
-        if self.spilled.is_empty() {
-            self.inline.get_mut(..self.len).unwrap_or_default()
-        } else {
-            &mut self.spilled
-        }
-    }
-
-    /// Appends `effect`.
-    fn push(&mut self, effect: Effect) {
-        if self.spilled.is_empty() {
-            if let Some(slot) = self.inline.get_mut(self.len) {
-                *slot = effect;
-                self.len = self.len.saturating_add(1);
-                return;
-            }
-            self.spilled.reserve(INLINE_EFFECTS.saturating_mul(2));
-            self.spilled.extend_from_slice(&self.inline);
-        }
-        self.spilled.push(effect);
-    }
-}
+/// order of first posting. Kept inline for up to [`INLINE_EFFECTS`] (and not
+/// initialised until used), so checking and posting an ordinary entry does
+/// not allocate.
+pub(crate) type Effects = SmallVec<[Effect; INLINE_EFFECTS]>;
 
 /// The chart of accounts and its balances. Shared by [`crate::Ledger`] and by
 /// [`TrialBalanceBuilder`], so both post with the same checks.
@@ -222,6 +169,38 @@ impl Books {
         Ok(())
     }
 
+    /// [`Books::restore`] for an entry whose postings' accounts are known by
+    /// position in the books (the ledger's stored form): `accounts` holds
+    /// one position per posting, in order. A position is used when the
+    /// account there has the posting's code (for a code cloned from the
+    /// chart, a pointer comparison); otherwise the code is looked up.
+    pub(crate) fn restore_at(
+        &mut self,
+        entry: &JournalEntry,
+        accounts: &[usize],
+    ) -> Result<(), LedgerError> {
+        let postings = entry.postings();
+        if accounts.len() != postings.len() {
+            return self.restore(entry);
+        }
+        let at = accounts.iter().zip(postings).map(|(&a, p)| match self.accounts.get(a) {
+            Some(book) if book.account.code == p.account => Ok((a, p)),
+            _ => self.position(p).map(|a| (a, p)),
+        });
+        let mut effects = Effects::new();
+        self.effects_at(at, &mut effects)?;
+        self.commit(entry, &effects);
+        Ok(())
+    }
+
+    /// The position of `posting`'s account.
+    fn position(&self, posting: &Posting) -> Result<usize, LedgerError> {
+        self.index
+            .get(&posting.account)
+            .copied()
+            .ok_or_else(|| LedgerError::UnknownAccount { account: posting.account.clone() })
+    }
+
     /// Opens `account` (the caller checked it is new).
     pub(crate) fn open(&mut self, account: Account) {
         if self.index.contains_key(&account.code) {
@@ -240,18 +219,23 @@ impl Books {
         entry: &JournalEntry,
         effects: &mut Effects,
     ) -> Result<(), LedgerError> {
+        let postings = entry.postings().iter().map(|p| self.position(p).map(|a| (a, p)));
+        self.effects_at(postings, effects)
+    }
+
+    /// [`Books::effects`] of postings paired with their accounts' positions.
+    fn effects_at<'p>(
+        &self,
+        postings: impl Iterator<Item = Result<(usize, &'p Posting), LedgerError>>,
+        effects: &mut Effects,
+    ) -> Result<(), LedgerError> {
         let overflow = || LedgerError::Overflow { operation: "account balance" };
-        for p in entry.postings() {
-            let account = *self
-                .index
-                .get(&p.account)
-                .ok_or_else(|| LedgerError::UnknownAccount { account: p.account.clone() })?;
+        for posting in postings {
+            let (account, p) = posting?;
             let currency = p.amount.currency();
             let amount = p.amount.amount();
-            if let Some(effect) = effects
-                .as_mut_slice()
-                .iter_mut()
-                .find(|e| e.account == account && e.currency == currency)
+            if let Some(effect) =
+                effects.iter_mut().find(|e| e.account == account && e.currency == currency)
             {
                 // A further posting to the same account and currency.
                 match p.side {
@@ -300,7 +284,7 @@ impl Books {
     /// Refuses effects that take a never-negative account below zero on its
     /// normal side.
     pub(crate) fn check_limits(&self, effects: &Effects) -> Result<(), LedgerError> {
-        for e in effects.as_slice() {
+        for e in effects.iter() {
             let Some(book) = self.accounts.get(e.account) else { continue };
             if !book.account.never_negative {
                 continue;
@@ -328,7 +312,7 @@ impl Books {
     /// Applies checked effects of `entry`.
     pub(crate) fn commit(&mut self, entry: &JournalEntry, effects: &Effects) {
         let date = entry.date();
-        for e in effects.as_slice() {
+        for e in effects.iter() {
             let Some(book) = self.accounts.get_mut(e.account) else { continue };
             let pos = match book.currencies.iter().position(|c| c.currency == e.currency) {
                 Some(pos) => pos,
@@ -732,5 +716,44 @@ pub(crate) fn account_difference(existing: &Account, new: &Account) -> Option<&'
         Some("kind")
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::Posting;
+
+    fn books() -> Books {
+        let mut books = Books::default();
+        for (code, kind) in [("1101", AccountType::Asset), ("3101", AccountType::Equity)] {
+            let name = "akun".parse().unwrap();
+            books.open(Account::new(code.parse().unwrap(), name, kind));
+        }
+        books
+    }
+
+    /// Positions that do not match the postings' accounts (wrong, out of
+    /// range, too few) are looked up by code instead: the books come out as
+    /// `restore` leaves them.
+    #[test]
+    fn restoring_at_wrong_positions_looks_the_accounts_up() {
+        let code = |c: &str| -> AccountCode { c.parse().unwrap() };
+        let rp = Money::idr(Decimal::from(2_500));
+        let entry = JournalEntry::try_new(
+            EntryId::from_u128(1),
+            NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+            "modal",
+            vec![Posting::debit(code("1101"), rp), Posting::credit(code("3101"), rp)],
+        )
+        .unwrap();
+        let mut expected = books();
+        assert!(expected.restore(&entry).is_ok());
+        for positions in [&[0, 1][..], &[1, 0], &[7, 0], &[0], &[]] {
+            let mut restored = books();
+            assert!(restored.restore_at(&entry, positions).is_ok(), "{positions:?}");
+            assert_eq!(restored, expected, "{positions:?}");
+        }
+        assert_eq!(expected.balance(&code("1101"), Currency::IDR, None).unwrap().net, rp.amount());
     }
 }

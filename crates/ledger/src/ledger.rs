@@ -39,9 +39,11 @@ mod stored;
 /// private, compact form that holds only the source of truth: the accounts
 /// in opening order; the currencies; every entry, in an order that
 /// reproduces each account's posting order, as `[id, day number,
-/// description, postings, reversed id]` with each posting `[account
-/// position, currency position, signed amount]` (ids and whole amounts are
-/// JSON integers, an id beyond 64 bits or an amount with decimal places a
+/// description, postings]` (and for a reversal a fifth element, the id of
+/// the entry it reverses) with the postings one flat list `[key, signed
+/// amount, key, signed amount, …]`, a key being the account's position
+/// times 256 plus the currency's position (ids and whole amounts are JSON
+/// integers, an id beyond 64 bits or an amount with decimal places a
 /// decimal string; never a float); the loan products; the loans; the
 /// koperasi state. Balances, per-day deltas, statement lines, the entry
 /// index and reversal links are rebuilt on load by posting each entry as it

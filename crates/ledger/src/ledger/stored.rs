@@ -14,10 +14,25 @@ use crate::ids::EntryId;
 use crate::koperasi::Koperasi;
 use crate::loan::{Loan, LoanProduct};
 
-/// One posting: the account's position in [`Stored::accounts`], the
-/// currency's position in [`Stored::currencies`], and the amount signed as
-/// debits minus credits (a debit positive, a credit negative).
-type StoredPosting = (u32, u8, Amount);
+/// One posting: its key (the account's position in [`Stored::accounts`]
+/// times 256 plus the currency's position in [`Stored::currencies`]) and the
+/// amount signed as debits minus credits (a debit positive, a credit
+/// negative). An entry's postings are stored as one flat list, `[key,
+/// amount, key, amount, …]`: fewer tokens to read than a list of lists.
+type StoredPosting = (u64, Amount);
+
+/// The key of a posting to the account at `account` in the currency at
+/// `currency`.
+fn posting_key(account: u32, currency: u8) -> u64 {
+    u64::from(account) << 8 | u64::from(currency)
+}
+
+/// The account and currency positions of a posting key (an account beyond
+/// `u32` reads as `u32::MAX`, which names no account).
+fn posting_positions(key: u64) -> (u32, u8) {
+    let account = u32::try_from(key >> 8).unwrap_or(u32::MAX);
+    (account, (key & 0xff) as u8)
+}
 
 /// An exact decimal: a JSON integer when it is whole with no decimal places
 /// (most rupiah amounts: parsed without a decimal string), otherwise its
@@ -60,9 +75,47 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
-/// One entry: id, value date (days from 1 January of year 1, day 1),
-/// description, postings, and the id of the entry it reverses.
-type StoredEntry = (Id, i32, String, Vec<StoredPosting>, Option<Id>);
+/// One entry: `[id, day, description, postings]`, with the value date as
+/// days from 1 January of year 1 (day 1), and for a reversal a fifth
+/// element, the id of the entry it reverses.
+#[derive(Debug)]
+struct StoredEntry {
+    id: Id,
+    day: i32,
+    description: String,
+    postings: Vec<StoredPosting>,
+    reverses: Option<Id>,
+}
+
+impl Serialize for StoredEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut tuple = serializer.serialize_tuple(if self.reverses.is_some() { 5 } else { 4 })?;
+        tuple.serialize_element(&self.id)?;
+        tuple.serialize_element(&self.day)?;
+        tuple.serialize_element(&self.description)?;
+        tuple.serialize_element(&Flat(&self.postings))?;
+        if let Some(reverses) = &self.reverses {
+            tuple.serialize_element(reverses)?;
+        }
+        tuple.end()
+    }
+}
+
+/// Postings serialised as one flat list, `[key, amount, key, amount, …]`.
+struct Flat<'a>(&'a [StoredPosting]);
+
+impl Serialize for Flat<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len().saturating_mul(2)))?;
+        for (key, amount) in self.0 {
+            seq.serialize_element(key)?;
+            seq.serialize_element(amount)?;
+        }
+        seq.end()
+    }
+}
 
 /// An entry id's number: a JSON integer when it fits in 64 bits (ids from
 /// sequence numbers), else its decimal string (UUIDs), since JSON parsers
@@ -169,20 +222,20 @@ impl From<&Ledger> for Stored {
                                 currencies.len().saturating_sub(1)
                             }
                         };
-                        (
+                        let key = posting_key(
                             position.get(&p.account).copied().unwrap_or(u32::MAX),
                             u8::try_from(c).unwrap_or(u8::MAX),
-                            Amount(p.signed_amount()),
-                        )
+                        );
+                        (key, Amount(p.signed_amount()))
                     })
                     .collect();
-                (
-                    Id(e.id().as_u128()),
-                    e.date().num_days_from_ce(),
-                    e.description().to_owned(),
+                StoredEntry {
+                    id: Id(e.id().as_u128()),
+                    day: e.date().num_days_from_ce(),
+                    description: e.description().to_owned(),
                     postings,
-                    e.reverses().map(|r| Id(r.as_u128())),
-                )
+                    reverses: e.reverses().map(|r| Id(r.as_u128())),
+                }
             })
             .collect();
         Self {
@@ -322,7 +375,7 @@ impl<'de> serde::de::Visitor<'de> for LedgerVisitor {
     }
 }
 
-/// The entries of a stored ledger, posted to `ledger` one by one as read.
+/// The entries of a stored ledger, posted to `ledger` as they are read.
 struct EntriesSeed<'a> {
     ledger: &'a mut Ledger,
     codes: &'a [AccountCode],
@@ -350,44 +403,52 @@ impl<'de> serde::de::Visitor<'de> for EntriesSeed<'_> {
         if let Some(n) = seq.size_hint() {
             ledger.entries.reserve(n);
         }
-        // A small ledger is posted as it is read.
-        for _ in 0..BATCH {
-            let Some(entry) = seq.next_element::<StoredEntry>()? else { return Ok(()) };
-            post(ledger, codes, currencies, entry).map_err(S::Error::custom)?;
+        let mut read = Batch::default();
+        let mut built = Built::default();
+        // A small ledger is read and posted on this thread.
+        let more = read.fill(&mut seq)?;
+        read.build(codes, currencies, &mut built).map_err(S::Error::custom)?;
+        if !more {
+            return built.post(ledger).map_err(S::Error::custom);
         }
-        // A large one is read on this thread and posted on a second, batch
-        // by batch, so parsing and rebuilding the books overlap.
+        // A large one is read, and its entries built and checked, on this
+        // thread, and posted to the books on a second, batch by batch, so
+        // the two halves of the work overlap. The poster hands each emptied
+        // batch back, so that neither thread allocates for batches once
+        // their buffers have grown.
         std::thread::scope(|scope| {
-            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<StoredEntry>>(4);
+            let (full, filled) = std::sync::mpsc::sync_channel::<Built>(4);
+            let (empty, emptied) = std::sync::mpsc::channel::<Built>();
             let poster = scope.spawn(move || {
-                for batch in received {
-                    for entry in batch {
-                        post(ledger, codes, currencies, entry)?;
-                    }
+                for mut batch in filled {
+                    batch.post(ledger)?;
+                    // The reader may have finished: the buffers are dropped.
+                    let _ = empty.send(batch);
                 }
                 Ok::<(), Damaged>(())
             });
-            let read = (|| {
+            let reading = (|| {
                 loop {
-                    let mut batch = Vec::with_capacity(BATCH);
-                    while batch.len() < BATCH {
-                        match seq.next_element::<StoredEntry>()? {
-                            Some(entry) => batch.push(entry),
-                            None => break,
-                        }
-                    }
-                    let last = batch.len() < BATCH;
                     // The poster stops taking batches at a damaged entry:
                     // its error is the one to report.
-                    if batches.send(batch).is_err() || last {
+                    if full.send(built).is_err() {
+                        return Ok(());
+                    }
+                    read.clear();
+                    let more = read.fill(&mut seq)?;
+                    built = emptied.try_recv().unwrap_or_default();
+                    read.build(codes, currencies, &mut built).map_err(S::Error::custom)?;
+                    if !more {
+                        // The last, possibly empty, batch.
+                        let _ = full.send(built);
                         return Ok(());
                     }
                 }
             })();
-            drop(batches);
+            drop(full);
             let posted = poster.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             posted.map_err(S::Error::custom)?;
-            read
+            reading
         })
     }
 }
@@ -395,43 +456,233 @@ impl<'de> serde::de::Visitor<'de> for EntriesSeed<'_> {
 /// Entries per batch handed from the reading thread to the posting one.
 const BATCH: usize = 4096;
 
-/// Posts one stored entry to `ledger` with every check of the stored form.
-fn post(
-    ledger: &mut Ledger,
-    codes: &[AccountCode],
-    currencies: &[Currency],
-    (Id(id), day, description, postings, reverses): StoredEntry,
-) -> Result<(), Damaged> {
-    let date = NaiveDate::from_num_days_from_ce_opt(day)
-        .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
-    let postings = postings
-        .into_iter()
-        .map(|(account, currency, Amount(amount))| {
-            let code = usize::try_from(account)
-                .ok()
-                .and_then(|a| codes.get(a))
+/// Stored entries read but not yet built, column by column: the entries'
+/// scalar fields, every posting of the batch in one list and every
+/// description in one string.
+#[derive(Debug, Default)]
+struct Batch {
+    heads: Vec<Head>,
+    postings: Vec<(u32, u8, Decimal)>,
+    text: String,
+}
+
+/// The scalar fields of one stored entry in a [`Batch`], and where its
+/// postings and description end there.
+#[derive(Debug)]
+struct Head {
+    id: u128,
+    day: i32,
+    reverses: Option<u128>,
+    postings_end: usize,
+    text_end: usize,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.postings.clear();
+        self.text.clear();
+    }
+
+    /// Reads entries until the batch holds [`BATCH`]; whether it is full
+    /// (false: the list ended).
+    fn fill<'de, S: serde::de::SeqAccess<'de>>(&mut self, seq: &mut S) -> Result<bool, S::Error> {
+        while self.heads.len() < BATCH {
+            if seq.next_element_seed(EntrySeed(self))?.is_none() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Builds the batch's entries, with every check an entry makes of
+    /// itself, into `built`.
+    fn build(
+        &self,
+        codes: &[AccountCode],
+        currencies: &[Currency],
+        built: &mut Built,
+    ) -> Result<(), Damaged> {
+        let (mut postings, mut text) = (0, 0);
+        for head in &self.heads {
+            let lines = self.postings.get(postings..head.postings_end).unwrap_or_default();
+            let description = self.text.get(text..head.text_end).unwrap_or_default();
+            built.push(codes, currencies, head, lines, description)?;
+            (postings, text) = (head.postings_end, head.text_end);
+        }
+        Ok(())
+    }
+}
+
+/// Built entries ready to post, with the positions of their postings'
+/// accounts (all postings' in one list).
+#[derive(Debug, Default)]
+struct Built {
+    entries: Vec<JournalEntry>,
+    accounts: Vec<usize>,
+}
+
+impl Built {
+    /// Builds one stored entry.
+    fn push(
+        &mut self,
+        codes: &[AccountCode],
+        currencies: &[Currency],
+        head: &Head,
+        lines: &[(u32, u8, Decimal)],
+        description: &str,
+    ) -> Result<(), Damaged> {
+        let id = head.id;
+        let date = NaiveDate::from_num_days_from_ce_opt(head.day)
+            .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
+        let mut postings = Vec::with_capacity(lines.len());
+        for &(account, currency, amount) in lines {
+            let position = usize::try_from(account).unwrap_or(usize::MAX);
+            let code = codes
+                .get(position)
                 .ok_or_else(|| damaged(format!("entry {id} names no account {account}")))?;
             let currency = currencies
                 .get(usize::from(currency))
                 .ok_or_else(|| damaged(format!("entry {id} names no currency {currency}")))?;
             let side = if amount.is_sign_negative() { Side::Credit } else { Side::Debit };
-            Ok(Posting::new(code.clone(), side, Money::new(amount.abs(), *currency)))
-        })
-        .collect::<Result<Vec<_>, Damaged>>()?;
-    let entry_id = EntryId::from_u128(id);
-    let reverses = reverses.map(|Id(r)| EntryId::from_u128(r));
-    let entry = JournalEntry::try_from_parts(entry_id, date, description, postings, reverses)
+            postings.push(Posting::new(code.clone(), side, Money::new(amount.abs(), *currency)));
+            self.accounts.push(position);
+        }
+        let entry = JournalEntry::try_from_parts(
+            EntryId::from_u128(id),
+            date,
+            description.to_owned(),
+            postings,
+            head.reverses.map(EntryId::from_u128),
+        )
         .map_err(|e| damaged(format!("entry {id}: {e}")))?;
-    if ledger.entries.contains_key(&entry_id) {
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// Posts the built entries to `ledger`, in order, checking each against
+    /// the entries before it.
+    fn post(&mut self, ledger: &mut Ledger) -> Result<(), Damaged> {
+        let mut start = 0usize;
+        for entry in self.entries.drain(..) {
+            let end = start.saturating_add(entry.postings().len());
+            let accounts = self.accounts.get(start..end).unwrap_or_default();
+            post(ledger, entry, accounts)?;
+            start = end;
+        }
+        self.accounts.clear();
+        Ok(())
+    }
+}
+
+/// Reads one stored entry, `[id, day, description, postings, reverses]`,
+/// into a [`Batch`].
+struct EntrySeed<'a>(&'a mut Batch);
+
+impl<'de> serde::de::DeserializeSeed<'de> for EntrySeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_tuple(5, self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for EntrySeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a stored entry: [id, day, description, postings(, reversed id)]")
+    }
+
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        use serde::de::Error;
+        let batch = self.0;
+        let short = |n: usize| S::Error::invalid_length(n, &"four or five fields");
+        let Id(id) = seq.next_element()?.ok_or_else(|| short(0))?;
+        let day: i32 = seq.next_element()?.ok_or_else(|| short(1))?;
+        seq.next_element_seed(TextSeed(&mut batch.text))?.ok_or_else(|| short(2))?;
+        seq.next_element_seed(PostingsSeed(&mut batch.postings))?.ok_or_else(|| short(3))?;
+        let reverses: Option<Id> = seq.next_element()?;
+        batch.heads.push(Head {
+            id,
+            day,
+            reverses: reverses.map(|Id(r)| r),
+            postings_end: batch.postings.len(),
+            text_end: batch.text.len(),
+        });
+        Ok(())
+    }
+}
+
+/// Appends a string to a [`Batch`]'s text.
+struct TextSeed<'a>(&'a mut String);
+
+impl<'de> serde::de::DeserializeSeed<'de> for TextSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for TextSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a description")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.push_str(v);
+        Ok(())
+    }
+}
+
+/// Appends a stored entry's postings to a [`Batch`]'s.
+struct PostingsSeed<'a>(&'a mut Vec<(u32, u8, Decimal)>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for PostingsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for PostingsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a flat list of postings: [key, amount, …]")
+    }
+
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        use serde::de::Error;
+        while let Some(key) = seq.next_element::<u64>()? {
+            let Amount(amount) = seq
+                .next_element()?
+                .ok_or_else(|| S::Error::custom("a posting key without its amount"))?;
+            let (account, currency) = posting_positions(key);
+            self.0.push((account, currency, amount));
+        }
+        Ok(())
+    }
+}
+
+/// Posts one built stored entry to `ledger`, checking it against the entries
+/// before it.
+fn post(ledger: &mut Ledger, entry: JournalEntry, accounts: &[usize]) -> Result<(), Damaged> {
+    let id = entry.id();
+    if ledger.entries.contains_key(&id) {
         return Err(damaged(format!("entry {id} is stored twice")));
     }
-    if let Some(original) = reverses {
+    if let Some(original) = entry.reverses() {
         if !ledger.entries.contains_key(&original) {
             return Err(damaged(format!("entry {id} reverses no earlier entry")));
         }
-        ledger.reversed_by.insert(original, entry_id);
+        ledger.reversed_by.insert(original, id);
     }
-    ledger.books.restore(&entry).map_err(|e| damaged(format!("entry {id}: {e}")))?;
-    ledger.entries.insert(entry_id, entry);
+    ledger.books.restore_at(&entry, accounts).map_err(|e| damaged(format!("entry {id}: {e}")))?;
+    ledger.entries.insert(id, entry);
     Ok(())
 }

@@ -109,6 +109,49 @@ fn a_busy_ledger_round_trips() {
 }
 
 #[test]
+fn an_entry_in_two_currencies_round_trips_with_its_currency_keys() {
+    let mut l = chart();
+    run(&mut l, LedgerCommand::Post(entry(1, d(2026, 1, 2), KAS, BANK, 5_000))).unwrap();
+    let usd = Money::new(Decimal::new(12_50, 2), Currency::USD);
+    let e = JournalEntry::try_new(
+        EntryId::from_u128(2),
+        d(2026, 1, 3),
+        "kas valas",
+        vec![
+            Posting::debit(code(KAS), rp(1_000)),
+            Posting::debit(code(BANK), usd),
+            Posting::credit(code(MODAL), rp(1_000)),
+            Posting::credit(code(MODAL), usd),
+        ],
+    )
+    .unwrap();
+    run(&mut l, LedgerCommand::Post(e)).unwrap();
+    let v = serde_json::to_value(&l).unwrap();
+    assert_eq!(v["currencies"], json!(["IDR", "USD"]));
+    let position = |c: &str| {
+        let accounts = v["accounts"].as_array().unwrap();
+        accounts.iter().position(|a| a["code"] == json!(c)).unwrap() as u64
+    };
+    let two = v["entries"].as_array().unwrap().iter().find(|e| e[0] == json!(2)).unwrap();
+    assert_eq!(
+        two[3],
+        json!([
+            position(KAS) << 8,
+            1000,
+            position(BANK) << 8 | 1,
+            "12.50",
+            position(MODAL) << 8,
+            -1000,
+            position(MODAL) << 8 | 1,
+            "-12.50"
+        ])
+    );
+    check_round_trip(&l, &[KAS, BANK, MODAL]).unwrap();
+    let back: Ledger = serde_json::from_value(v).unwrap();
+    assert_eq!(back.balance(&code(MODAL), Currency::USD).unwrap().net, Decimal::new(-12_50, 2));
+}
+
+#[test]
 fn an_empty_ledger_round_trips() {
     let text = serde_json::to_string(&Ledger::new()).unwrap();
     assert_eq!(serde_json::from_str::<Ledger>(&text).unwrap(), Ledger::new());
@@ -124,14 +167,19 @@ fn load_edited(edit: impl FnOnce(&mut Value)) -> Result<Ledger, String> {
 #[test]
 fn the_stored_form_is_compact() {
     let v = serde_json::to_value(busy()).unwrap();
-    // [id, day, description, [[account, currency, signed amount], ...], reverses]
+    // [id, day, description, [key, signed amount, key, signed amount, ...]]
+    // with key = account position * 256 + currency position, and a fifth
+    // element only for a reversal: the id it reverses.
     let first = &v["entries"][0];
     assert_eq!(first[0], json!(999_999));
+    assert_eq!(first.as_array().unwrap().len(), 4, "{first}");
+    let reversal = v["entries"].as_array().unwrap().iter().find(|e| e[4] == json!(30)).unwrap();
+    assert_eq!(reversal.as_array().unwrap().len(), 5, "{reversal}");
     // Whole rupiah as integers; other amounts as decimal strings.
-    assert!(first[3][0][2].is_i64(), "{first}");
+    assert!(first[3][1].is_i64(), "{first}");
     assert_eq!(v["currencies"], json!(["IDR"]));
     let scaled = v["entries"].as_array().unwrap().iter().find(|e| e[0] == json!(60)).unwrap();
-    assert_eq!(scaled[3], json!([[1, 0, "1500.00"], [0, 0, "-1500.00"]]));
+    assert_eq!(scaled[3], json!([256, "1500.00", 0, "-1500.00"]));
     // Ids beyond 64 bits as decimal strings (JSON readers take big integers
     // for floats).
     let big = (1u128 << 100).to_string();
@@ -141,7 +189,7 @@ fn the_stored_form_is_compact() {
     let amount = back.entry(EntryId::from_u128(60)).unwrap().postings()[0].amount.amount();
     assert_eq!(amount.scale(), 2);
     // A fractional JSON number is refused (money is never a float).
-    let e = load_edited(|v| v["entries"][0][3][0][2] = json!(1.5)).unwrap_err();
+    let e = load_edited(|v| v["entries"][0][3][1] = json!(1.5)).unwrap_err();
     assert!(e.contains("floating point"), "{e}");
 }
 
@@ -149,18 +197,36 @@ fn the_stored_form_is_compact() {
 fn a_damaged_stored_form_is_an_error_not_a_panic() {
     let err = |e: Result<Ledger, String>| e.expect_err("a damaged form must not load");
     // An entry naming an account that is not in the chart.
-    let e = err(load_edited(|v| v["entries"][0][3][0][0] = json!(999)));
+    let e = err(load_edited(|v| v["entries"][0][3][0] = json!(999 << 8)));
     assert!(e.contains("names no account 999"), "{e}");
+    // A key too large for any account position.
+    let e = err(load_edited(|v| v["entries"][0][3][0] = json!(u64::MAX)));
+    assert!(e.contains("names no account"), "{e}");
     // An unbalanced entry.
-    let e = err(load_edited(|v| v["entries"][0][3][0][2] = json!("1")));
+    let e = err(load_edited(|v| v["entries"][0][3][1] = json!("1")));
     assert!(e.contains("unbalanced") || e.contains("balance"), "{e}");
     // A currency that is not listed.
-    let e = err(load_edited(|v| v["entries"][0][3][0][1] = json!(7)));
+    let e = err(load_edited(|v| {
+        let key = v["entries"][0][3][0].as_u64().unwrap();
+        v["entries"][0][3][0] = json!(key & !0xff | 7);
+    }));
     assert!(e.contains("names no currency 7"), "{e}");
+    // A key without its amount.
+    let e = err(load_edited(|v| v["entries"][0][3].as_array_mut().unwrap().truncate(3)));
+    assert!(e.contains("without its amount"), "{e}");
+    // An entry of three fields, or of six.
+    let e = err(load_edited(|v| v["entries"][0].as_array_mut().unwrap().truncate(3)));
+    assert!(e.contains("invalid length 3"), "{e}");
+    let e = err(load_edited(|v| {
+        let entry = v["entries"][0].as_array_mut().unwrap();
+        entry.push(json!(30));
+        entry.push(json!(1));
+    }));
+    assert!(e.contains("trailing") || e.contains("length"), "{e}");
     // A zero amount.
     let e = err(load_edited(|v| {
-        v["entries"][0][3][0][2] = json!("0");
-        v["entries"][0][3][1][2] = json!("0");
+        v["entries"][0][3][1] = json!("0");
+        v["entries"][0][3][3] = json!("0");
     }));
     assert!(e.contains("entry 999999"), "{e}");
     // An account opened twice.
@@ -197,8 +263,8 @@ fn a_damaged_stored_form_is_an_error_not_a_panic() {
     assert!(e.contains("stored twice"), "{e}");
     // An overflowing balance.
     let e = err(load_edited(|v| {
-        v["entries"][0][3][0][2] = json!("79228162514264337593543950335");
-        v["entries"][0][3][1][2] = json!("-79228162514264337593543950335");
+        v["entries"][0][3][1] = json!("79228162514264337593543950335");
+        v["entries"][0][3][3] = json!("-79228162514264337593543950335");
         let second = v["entries"][0].clone();
         let mut second = second;
         second[0] = json!(123_456_789);
@@ -254,7 +320,7 @@ fn a_large_ledger_damaged_late_is_an_error_not_a_panic() {
     // Past the first batch, and the very last entry.
     for at in [6_000usize, 9_999] {
         let mut broken = v.clone();
-        broken["entries"][at][3][0][0] = json!(999);
+        broken["entries"][at][3][0] = json!(999 << 8);
         let text = serde_json::to_string(&broken).unwrap();
         let e = serde_json::from_str::<Ledger>(&text).unwrap_err().to_string();
         assert!(e.contains("names no account 999"), "{e}");
