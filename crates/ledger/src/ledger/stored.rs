@@ -405,11 +405,14 @@ impl<'de> serde::de::Visitor<'de> for EntriesSeed<'_> {
         }
         let mut read = Batch::default();
         let mut built = Built::default();
-        // A small ledger is read and posted on this thread.
+        // A small ledger is read and posted on this thread. The entries
+        // built before a damaged one are posted first, so that the error
+        // reported is always the first entry's that is damaged.
         let more = read.fill(&mut seq)?;
-        read.build(codes, currencies, &mut built).map_err(S::Error::custom)?;
-        if !more {
-            return built.post(ledger).map_err(S::Error::custom);
+        let building = read.build(codes, currencies, &mut built);
+        if building.is_err() || !more {
+            built.post(ledger).map_err(S::Error::custom)?;
+            return building.map_err(S::Error::custom);
         }
         // A large one is read, and its entries built and checked, on this
         // thread, and posted to the books on a second, batch by batch, so
@@ -437,11 +440,13 @@ impl<'de> serde::de::Visitor<'de> for EntriesSeed<'_> {
                     read.clear();
                     let more = read.fill(&mut seq)?;
                     built = emptied.try_recv().unwrap_or_default();
-                    read.build(codes, currencies, &mut built).map_err(S::Error::custom)?;
-                    if !more {
-                        // The last, possibly empty, batch.
+                    let building = read.build(codes, currencies, &mut built);
+                    if building.is_err() || !more {
+                        // The last, possibly empty, batch: up to a damaged
+                        // entry, whose error counts only if the poster
+                        // finds none before it.
                         let _ = full.send(built);
-                        return Ok(());
+                        return building.map_err(S::Error::custom);
                     }
                 }
             })();
@@ -496,7 +501,8 @@ impl Batch {
     }
 
     /// Builds the batch's entries, with every check an entry makes of
-    /// itself, into `built`.
+    /// itself, into `built`; at a damaged entry, stops with the entries
+    /// before it built.
     fn build(
         &self,
         codes: &[AccountCode],
@@ -523,7 +529,7 @@ struct Built {
 }
 
 impl Built {
-    /// Builds one stored entry.
+    /// Builds one stored entry; a damaged one adds nothing.
     fn push(
         &mut self,
         codes: &[AccountCode],
@@ -532,6 +538,28 @@ impl Built {
         lines: &[(u32, u8, Decimal)],
         description: &str,
     ) -> Result<(), Damaged> {
+        let mark = self.accounts.len();
+        match self.build(codes, currencies, head, lines, description) {
+            Ok(entry) => {
+                self.entries.push(entry);
+                Ok(())
+            }
+            Err(damage) => {
+                self.accounts.truncate(mark);
+                Err(damage)
+            }
+        }
+    }
+
+    /// [`Built::push`]: the entry, its postings' positions pushed.
+    fn build(
+        &mut self,
+        codes: &[AccountCode],
+        currencies: &[Currency],
+        head: &Head,
+        lines: &[(u32, u8, Decimal)],
+        description: &str,
+    ) -> Result<JournalEntry, Damaged> {
         let id = head.id;
         let date = NaiveDate::from_num_days_from_ce_opt(head.day)
             .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
@@ -548,16 +576,14 @@ impl Built {
             postings.push(Posting::new(code.clone(), side, Money::new(amount.abs(), *currency)));
             self.accounts.push(position);
         }
-        let entry = JournalEntry::try_from_parts(
+        JournalEntry::try_from_parts(
             EntryId::from_u128(id),
             date,
             description.to_owned(),
             postings,
             head.reverses.map(EntryId::from_u128),
         )
-        .map_err(|e| damaged(format!("entry {id}: {e}")))?;
-        self.entries.push(entry);
-        Ok(())
+        .map_err(|e| damaged(format!("entry {id}: {e}")))
     }
 
     /// Posts the built entries to `ledger`, in order, checking each against

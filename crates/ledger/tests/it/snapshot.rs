@@ -325,6 +325,17 @@ fn a_large_ledger_damaged_late_is_an_error_not_a_panic() {
         let e = serde_json::from_str::<Ledger>(&text).unwrap_err().to_string();
         assert!(e.contains("names no account 999"), "{e}");
     }
+    // Two damaged entries in one batch, the first only against the entries
+    // before it (an id stored twice), the second in itself (an unknown
+    // account): the first is the one reported, as one thread would.
+    for at in [100usize, 6_000] {
+        let mut broken = v.clone();
+        broken["entries"][at] = broken["entries"][at - 1].clone();
+        broken["entries"][at + 1][3][0] = json!(999 << 8);
+        let text = serde_json::to_string(&broken).unwrap();
+        let e = serde_json::from_str::<Ledger>(&text).unwrap_err().to_string();
+        assert!(e.contains("stored twice"), "{e}");
+    }
     // Text cut off in the middle of the entries.
     let text = serde_json::to_string(&v).unwrap();
     let cut = text.len() * 3 / 4;
