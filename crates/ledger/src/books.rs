@@ -51,6 +51,19 @@ pub(crate) struct Effect {
     delta: Decimal,
 }
 
+/// One posting of an entry with its account's position in the books.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line {
+    /// The account's position in the books.
+    pub(crate) account: usize,
+    /// The posting's currency.
+    pub(crate) currency: Currency,
+    /// Debit or credit.
+    pub(crate) side: Side,
+    /// The amount, positive.
+    pub(crate) amount: Decimal,
+}
+
 /// How many (account, currency) effects [`Effects`] holds without
 /// allocating: most entries touch two to four accounts.
 const INLINE_EFFECTS: usize = 4;
@@ -160,36 +173,22 @@ impl Books {
         order
     }
 
-    /// Posts `entry` as [`Books::post`] does but without the never-negative
-    /// check (as `apply` does: the limits were checked when it was decided).
-    pub(crate) fn restore(&mut self, entry: &JournalEntry) -> Result<(), LedgerError> {
-        let mut effects = Effects::new();
-        self.effects(entry, &mut effects)?;
-        self.commit(entry, &effects);
-        Ok(())
-    }
-
-    /// [`Books::restore`] for an entry whose postings' accounts are known by
-    /// position in the books (the ledger's stored form): `accounts` holds
-    /// one position per posting, in order. A position is used when the
-    /// account there has the posting's code (for a code cloned from the
-    /// chart, a pointer comparison); otherwise the code is looked up.
-    pub(crate) fn restore_at(
+    /// Posts an entry given as its id, value date and lines (each posting
+    /// with its account's position in the books), as `apply` does: every
+    /// check but the never-negative one (the limits were checked when the
+    /// entry was decided). For the ledger's stored form: the books never
+    /// read the entry itself. Every position must be one of an opened
+    /// account (the loader takes them from the chart it opened).
+    pub(crate) fn restore_lines(
         &mut self,
-        entry: &JournalEntry,
-        accounts: &[usize],
+        id: EntryId,
+        date: NaiveDate,
+        lines: &[Line],
     ) -> Result<(), LedgerError> {
-        let postings = entry.postings();
-        if accounts.len() != postings.len() {
-            return self.restore(entry);
-        }
-        let at = accounts.iter().zip(postings).map(|(&a, p)| match self.accounts.get(a) {
-            Some(book) if book.account.code == p.account => Ok((a, p)),
-            _ => self.position(p).map(|a| (a, p)),
-        });
+        debug_assert!(lines.iter().all(|l| l.account < self.accounts.len()));
         let mut effects = Effects::new();
-        self.effects_at(at, &mut effects)?;
-        self.commit(entry, &effects);
+        self.effects_of(lines.iter().copied().map(Ok), &mut effects)?;
+        self.commit_at(id, date, &effects);
         Ok(())
     }
 
@@ -219,26 +218,31 @@ impl Books {
         entry: &JournalEntry,
         effects: &mut Effects,
     ) -> Result<(), LedgerError> {
-        let postings = entry.postings().iter().map(|p| self.position(p).map(|a| (a, p)));
-        self.effects_at(postings, effects)
+        let lines = entry.postings().iter().map(|p| {
+            self.position(p).map(|account| Line {
+                account,
+                currency: p.amount.currency(),
+                side: p.side,
+                amount: p.amount.amount(),
+            })
+        });
+        self.effects_of(lines, effects)
     }
 
-    /// [`Books::effects`] of postings paired with their accounts' positions.
-    fn effects_at<'p>(
+    /// [`Books::effects`] of an entry's lines.
+    fn effects_of(
         &self,
-        postings: impl Iterator<Item = Result<(usize, &'p Posting), LedgerError>>,
+        lines: impl Iterator<Item = Result<Line, LedgerError>>,
         effects: &mut Effects,
     ) -> Result<(), LedgerError> {
         let overflow = || LedgerError::Overflow { operation: "account balance" };
-        for posting in postings {
-            let (account, p) = posting?;
-            let currency = p.amount.currency();
-            let amount = p.amount.amount();
+        for line in lines {
+            let Line { account, currency, side, amount } = line?;
             if let Some(effect) =
                 effects.iter_mut().find(|e| e.account == account && e.currency == currency)
             {
                 // A further posting to the same account and currency.
-                match p.side {
+                match side {
                     Side::Debit => {
                         effect.debits = effect.debits.checked_add(amount).ok_or_else(overflow)?;
                         effect.net = effect.net.checked_add(amount).ok_or_else(overflow)?;
@@ -262,7 +266,7 @@ impl Books {
             // The first posting to this account and currency: its delta is
             // the amount, signed (exactly what zero plus or minus the amount
             // gives, without the addition).
-            let delta = match p.side {
+            let delta = match side {
                 Side::Debit => {
                     debits = debits.checked_add(amount).ok_or_else(overflow)?;
                     net = net.checked_add(amount).ok_or_else(overflow)?;
@@ -311,7 +315,11 @@ impl Books {
 
     /// Applies checked effects of `entry`.
     pub(crate) fn commit(&mut self, entry: &JournalEntry, effects: &Effects) {
-        let date = entry.date();
+        self.commit_at(entry.id(), entry.date(), effects);
+    }
+
+    /// [`Books::commit`] of the entry `id` dated `date`.
+    fn commit_at(&mut self, id: EntryId, date: NaiveDate, effects: &Effects) {
         for e in effects.iter() {
             let Some(book) = self.accounts.get_mut(e.account) else { continue };
             let pos = match book.currencies.iter().position(|c| c.currency == e.currency) {
@@ -351,8 +359,8 @@ impl Books {
                     _ => c.daily.push((date, e.delta)),
                 }
             }
-            if book.lines.last() != Some(&(date, entry.id())) {
-                book.lines.push((date, entry.id()));
+            if book.lines.last() != Some(&(date, id)) {
+                book.lines.push((date, id));
             }
         }
     }
@@ -722,38 +730,48 @@ pub(crate) fn account_difference(existing: &Account, new: &Account) -> Option<&'
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entry::Posting;
 
     fn books() -> Books {
         let mut books = Books::default();
         for (code, kind) in [("1101", AccountType::Asset), ("3101", AccountType::Equity)] {
-            let name = "akun".parse().unwrap();
-            books.open(Account::new(code.parse().unwrap(), name, kind));
+            books.open(Account::new(code.parse().unwrap(), "akun".parse().unwrap(), kind));
         }
         books
     }
 
-    /// Positions that do not match the postings' accounts (wrong, out of
-    /// range, too few) are looked up by code instead: the books come out as
-    /// `restore` leaves them.
+    /// Restoring an entry by its lines leaves the books as posting the
+    /// entry does: balances, per-day deltas and statement lines.
     #[test]
-    fn restoring_at_wrong_positions_looks_the_accounts_up() {
+    fn restoring_by_lines_is_restoring_the_entry() {
         let code = |c: &str| -> AccountCode { c.parse().unwrap() };
-        let rp = Money::idr(Decimal::from(2_500));
-        let entry = JournalEntry::try_new(
-            EntryId::from_u128(1),
-            NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
-            "modal",
-            vec![Posting::debit(code("1101"), rp), Posting::credit(code("3101"), rp)],
-        )
-        .unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
         let mut expected = books();
-        assert!(expected.restore(&entry).is_ok());
-        for positions in [&[0, 1][..], &[1, 0], &[7, 0], &[0], &[]] {
-            let mut restored = books();
-            assert!(restored.restore_at(&entry, positions).is_ok(), "{positions:?}");
-            assert_eq!(restored, expected, "{positions:?}");
+        let mut restored = books();
+        for (id, amount) in [(1u128, 2_500), (2, 700), (3, 1_000)] {
+            let rp = Money::idr(Decimal::from(amount));
+            let entry = JournalEntry::try_new(
+                EntryId::from_u128(id),
+                date,
+                "modal",
+                vec![Posting::debit(code("1101"), rp), Posting::credit(code("3101"), rp)],
+            )
+            .unwrap();
+            expected.post(&entry).unwrap();
+            let lines: Vec<Line> = entry
+                .postings()
+                .iter()
+                .map(|p| Line {
+                    account: restored.position(p).unwrap(),
+                    currency: p.amount.currency(),
+                    side: p.side,
+                    amount: p.amount.amount(),
+                })
+                .collect();
+            restored.restore_lines(entry.id(), entry.date(), &lines).unwrap();
         }
-        assert_eq!(expected.balance(&code("1101"), Currency::IDR, None).unwrap().net, rp.amount());
+        assert_eq!(restored, expected);
+        let cash = expected.balance(&code("1101"), Currency::IDR, None).unwrap();
+        assert_eq!(cash.net, Decimal::from(4_200));
+        assert_eq!(expected.entry_lines(&code("3101")).unwrap().len(), 3);
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use tangguh_core::{Currency, Money};
 
 use crate::account::{AccountCode, Side};
@@ -305,11 +306,12 @@ fn check_postings(postings: &[Posting]) -> Result<(), LedgerError> {
     if postings.len() < 2 {
         return Err(LedgerError::TooFewPostings { count: postings.len() });
     }
-    // Few currencies per entry: a small vector beats a map.
-    let mut sums: Vec<(Currency, Decimal)> = Vec::with_capacity(1);
+    // Few currencies per entry: a small inline vector, no allocation.
+    let mut sums: SmallVec<[(Currency, Decimal); 2]> = SmallVec::new();
     for p in postings {
         let amount = p.amount.amount();
-        if amount <= Decimal::ZERO {
+        // Not positive, without a full decimal comparison.
+        if amount.is_zero() || amount.is_sign_negative() {
             return Err(LedgerError::PostingNotPositive {
                 account: p.account.clone(),
                 amount: p.amount,

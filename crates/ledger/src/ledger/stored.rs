@@ -9,6 +9,7 @@ use tangguh_core::{Currency, Money};
 
 use super::Ledger;
 use crate::account::{Account, AccountCode, Side};
+use crate::books::Line;
 use crate::entry::{JournalEntry, Posting};
 use crate::ids::EntryId;
 use crate::koperasi::Koperasi;
@@ -520,12 +521,25 @@ impl Batch {
     }
 }
 
-/// Built entries ready to post, with the positions of their postings'
-/// accounts (all postings' in one list).
+/// Built entries ready to post. Beside each entry, what posting it to the
+/// books needs (its id, date, reversal link and lines), so that the posting
+/// thread reads these lists in order and never the entries themselves,
+/// which were built in the other thread's cache.
 #[derive(Debug, Default)]
 struct Built {
     entries: Vec<JournalEntry>,
-    accounts: Vec<usize>,
+    heads: Vec<BuiltHead>,
+    lines: Vec<Line>,
+}
+
+/// What posting one built entry needs besides its lines.
+#[derive(Debug)]
+struct BuiltHead {
+    id: EntryId,
+    date: NaiveDate,
+    reverses: Option<EntryId>,
+    /// The end of its lines in [`Built::lines`].
+    lines_end: usize,
 }
 
 impl Built {
@@ -535,46 +549,53 @@ impl Built {
         codes: &[AccountCode],
         currencies: &[Currency],
         head: &Head,
-        lines: &[(u32, u8, Decimal)],
+        postings: &[(u32, u8, Decimal)],
         description: &str,
     ) -> Result<(), Damaged> {
-        let mark = self.accounts.len();
-        match self.build(codes, currencies, head, lines, description) {
+        let mark = self.lines.len();
+        match self.build(codes, currencies, head, postings, description) {
             Ok(entry) => {
+                self.heads.push(BuiltHead {
+                    id: entry.id(),
+                    date: entry.date(),
+                    reverses: entry.reverses(),
+                    lines_end: self.lines.len(),
+                });
                 self.entries.push(entry);
                 Ok(())
             }
             Err(damage) => {
-                self.accounts.truncate(mark);
+                self.lines.truncate(mark);
                 Err(damage)
             }
         }
     }
 
-    /// [`Built::push`]: the entry, its postings' positions pushed.
+    /// [`Built::push`]: the entry, its lines pushed.
     fn build(
         &mut self,
         codes: &[AccountCode],
         currencies: &[Currency],
         head: &Head,
-        lines: &[(u32, u8, Decimal)],
+        stored: &[(u32, u8, Decimal)],
         description: &str,
     ) -> Result<JournalEntry, Damaged> {
         let id = head.id;
         let date = NaiveDate::from_num_days_from_ce_opt(head.day)
             .ok_or_else(|| damaged(format!("entry {id} has no valid date")))?;
-        let mut postings = Vec::with_capacity(lines.len());
-        for &(account, currency, amount) in lines {
+        let mut postings = Vec::with_capacity(stored.len());
+        for &(account, currency, amount) in stored {
             let position = usize::try_from(account).unwrap_or(usize::MAX);
             let code = codes
                 .get(position)
                 .ok_or_else(|| damaged(format!("entry {id} names no account {account}")))?;
-            let currency = currencies
+            let currency = *currencies
                 .get(usize::from(currency))
                 .ok_or_else(|| damaged(format!("entry {id} names no currency {currency}")))?;
             let side = if amount.is_sign_negative() { Side::Credit } else { Side::Debit };
-            postings.push(Posting::new(code.clone(), side, Money::new(amount.abs(), *currency)));
-            self.accounts.push(position);
+            let amount = amount.abs();
+            postings.push(Posting::new(code.clone(), side, Money::new(amount, currency)));
+            self.lines.push(Line { account: position, currency, side, amount });
         }
         JournalEntry::try_from_parts(
             EntryId::from_u128(id),
@@ -587,16 +608,16 @@ impl Built {
     }
 
     /// Posts the built entries to `ledger`, in order, checking each against
-    /// the entries before it.
+    /// the entries before it, and empties the batch.
     fn post(&mut self, ledger: &mut Ledger) -> Result<(), Damaged> {
         let mut start = 0usize;
-        for entry in self.entries.drain(..) {
-            let end = start.saturating_add(entry.postings().len());
-            let accounts = self.accounts.get(start..end).unwrap_or_default();
-            post(ledger, entry, accounts)?;
-            start = end;
+        for (head, entry) in self.heads.iter().zip(self.entries.drain(..)) {
+            let lines = self.lines.get(start..head.lines_end).unwrap_or_default();
+            post(ledger, head, entry, lines)?;
+            start = head.lines_end;
         }
-        self.accounts.clear();
+        self.heads.clear();
+        self.lines.clear();
         Ok(())
     }
 }
@@ -697,18 +718,27 @@ impl<'de> serde::de::Visitor<'de> for PostingsSeed<'_> {
 
 /// Posts one built stored entry to `ledger`, checking it against the entries
 /// before it.
-fn post(ledger: &mut Ledger, entry: JournalEntry, accounts: &[usize]) -> Result<(), Damaged> {
-    let id = entry.id();
+fn post(
+    ledger: &mut Ledger,
+    head: &BuiltHead,
+    entry: JournalEntry,
+    lines: &[Line],
+) -> Result<(), Damaged> {
+    let BuiltHead { id, date, reverses, .. } = *head;
+    let number = id.as_u128();
     if ledger.entries.contains_key(&id) {
-        return Err(damaged(format!("entry {id} is stored twice")));
+        return Err(damaged(format!("entry {number} is stored twice")));
     }
-    if let Some(original) = entry.reverses() {
+    if let Some(original) = reverses {
         if !ledger.entries.contains_key(&original) {
-            return Err(damaged(format!("entry {id} reverses no earlier entry")));
+            return Err(damaged(format!("entry {number} reverses no earlier entry")));
         }
         ledger.reversed_by.insert(original, id);
     }
-    ledger.books.restore_at(&entry, accounts).map_err(|e| damaged(format!("entry {id}: {e}")))?;
+    ledger
+        .books
+        .restore_lines(id, date, lines)
+        .map_err(|e| damaged(format!("entry {number}: {e}")))?;
     ledger.entries.insert(id, entry);
     Ok(())
 }
