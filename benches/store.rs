@@ -793,7 +793,7 @@ mod real_ledger {
         group.bench_function(format!("{big}-snapshot-then-1k"), |b| {
             build_once(&mut built);
             let (last, sequence) = built.as_ref().unwrap();
-            // Opening ends when the book is ready: dropping it (about 0.3 s
+            // Opening ends when the book is ready: dropping it (about 0.5 s
             // for 1M entries, printed below) is not timed; one book at a time
             // is held.
             b.iter_batched(
