@@ -192,12 +192,18 @@ impl Books {
         Ok(())
     }
 
-    /// The position of `posting`'s account.
-    fn position(&self, posting: &Posting) -> Result<usize, LedgerError> {
-        self.index
+    /// `posting` as a line of these books (its account looked up).
+    fn line(&self, posting: &Posting) -> Result<Line, LedgerError> {
+        let account = *self
+            .index
             .get(&posting.account)
-            .copied()
-            .ok_or_else(|| LedgerError::UnknownAccount { account: posting.account.clone() })
+            .ok_or_else(|| LedgerError::UnknownAccount { account: posting.account.clone() })?;
+        Ok(Line {
+            account,
+            currency: posting.amount.currency(),
+            side: posting.side,
+            amount: posting.amount.amount(),
+        })
     }
 
     /// Opens `account` (the caller checked it is new).
@@ -218,15 +224,7 @@ impl Books {
         entry: &JournalEntry,
         effects: &mut Effects,
     ) -> Result<(), LedgerError> {
-        let lines = entry.postings().iter().map(|p| {
-            self.position(p).map(|account| Line {
-                account,
-                currency: p.amount.currency(),
-                side: p.side,
-                amount: p.amount.amount(),
-            })
-        });
-        self.effects_of(lines, effects)
+        self.effects_of(entry.postings().iter().map(|p| self.line(p)), effects)
     }
 
     /// [`Books::effects`] of an entry's lines.
@@ -757,16 +755,8 @@ mod tests {
             )
             .unwrap();
             expected.post(&entry).unwrap();
-            let lines: Vec<Line> = entry
-                .postings()
-                .iter()
-                .map(|p| Line {
-                    account: restored.position(p).unwrap(),
-                    currency: p.amount.currency(),
-                    side: p.side,
-                    amount: p.amount.amount(),
-                })
-                .collect();
+            let lines: Vec<Line> =
+                entry.postings().iter().map(|p| restored.line(p).unwrap()).collect();
             restored.restore_lines(entry.id(), entry.date(), &lines).unwrap();
         }
         assert_eq!(restored, expected);

@@ -462,13 +462,16 @@ impl<'de> serde::de::Visitor<'de> for EntriesSeed<'_> {
 /// Entries per batch handed from the reading thread to the posting one.
 const BATCH: usize = 4096;
 
+/// A posting as read: account position, currency position, signed amount.
+type ReadPosting = (u32, u8, Decimal);
+
 /// Stored entries read but not yet built, column by column: the entries'
 /// scalar fields, every posting of the batch in one list and every
 /// description in one string.
 #[derive(Debug, Default)]
 struct Batch {
     heads: Vec<Head>,
-    postings: Vec<(u32, u8, Decimal)>,
+    postings: Vec<ReadPosting>,
     text: String,
 }
 
@@ -549,7 +552,7 @@ impl Built {
         codes: &[AccountCode],
         currencies: &[Currency],
         head: &Head,
-        postings: &[(u32, u8, Decimal)],
+        postings: &[ReadPosting],
         description: &str,
     ) -> Result<(), Damaged> {
         let mark = self.lines.len();
@@ -577,7 +580,7 @@ impl Built {
         codes: &[AccountCode],
         currencies: &[Currency],
         head: &Head,
-        stored: &[(u32, u8, Decimal)],
+        stored: &[ReadPosting],
         description: &str,
     ) -> Result<JournalEntry, Damaged> {
         let id = head.id;
@@ -622,8 +625,9 @@ impl Built {
     }
 }
 
-/// Reads one stored entry, `[id, day, description, postings, reverses]`,
-/// into a [`Batch`].
+/// Reads one stored entry, `[id, day, description, postings]` or, for a
+/// reversal, `[id, day, description, postings, reversed id]`, into a
+/// [`Batch`].
 struct EntrySeed<'a>(&'a mut Batch);
 
 impl<'de> serde::de::DeserializeSeed<'de> for EntrySeed<'_> {
@@ -686,7 +690,7 @@ impl serde::de::Visitor<'_> for TextSeed<'_> {
 }
 
 /// Appends a stored entry's postings to a [`Batch`]'s.
-struct PostingsSeed<'a>(&'a mut Vec<(u32, u8, Decimal)>);
+struct PostingsSeed<'a>(&'a mut Vec<ReadPosting>);
 
 impl<'de> serde::de::DeserializeSeed<'de> for PostingsSeed<'_> {
     type Value = ();
